@@ -1,0 +1,1 @@
+"""Figures, tables and layout pieces built from plain data frames. No SQL here."""

@@ -1,0 +1,68 @@
+"""The page shell: skip link, header, phase banner, main, footer (GOV.UK Frontend classes).
+
+This is not GOV.UK, so no crown, no GOV.UK logotype and no GDS Transport font.
+"""
+from dash import html
+
+SERVICE_NAME = "Performance Platform"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+def header() -> html.Header:
+    return html.Header(html.Div([
+        html.Div(html.A(SERVICE_NAME, href="/", className="pp-header__name"),
+                 className="govuk-header__logo pp-header__logo"),
+        html.Nav(html.Ul([
+            html.Li(html.A("Services", href="/", className="govuk-header__link pp-nav-link"),
+                    className="pp-nav__item"),
+            html.Li(html.A("About the data", href="/about-the-data", className="govuk-header__link pp-nav-link"),
+                    className="pp-nav__item"),
+        ], className="pp-nav__list"), className="pp-nav", **{"aria-label": "Menu"}),
+    ], className="govuk-header__container govuk-width-container pp-header__container"),
+        className="govuk-header pp-header")
+
+
+def phase_banner() -> html.Div:
+    return html.Div(html.P([
+        html.Strong("Beta", className="govuk-tag govuk-phase-banner__content__tag"),
+        html.Span(["Demo data: real figures published by the GOV.UK Performance Platform (2011 to 2017), "
+                   "with some figures marked ", html.Strong("illustrative"), ". ",
+                   html.A("About the data", href="/about-the-data", className="govuk-link")],
+                  className="govuk-phase-banner__text"),
+    ], className="govuk-phase-banner__content"), className="govuk-phase-banner govuk-width-container")
+
+
+def footer() -> html.Footer:
+    return html.Footer(html.Div([
+        html.H2("Support links", className="govuk-visually-hidden"),
+        html.Ul([
+            html.Li(html.A("Accessibility statement", href="/accessibility", className="govuk-footer__link"),
+                    className="govuk-footer__inline-list-item"),
+            html.Li(html.A("About the data", href="/about-the-data", className="govuk-footer__link"),
+                    className="govuk-footer__inline-list-item"),
+        ], className="govuk-footer__inline-list"),
+        html.P(["All content is available under the ",
+                html.A("Open Government Licence v3.0", href=LICENCE_URL, className="govuk-footer__link",
+                       rel="license"), ", except where otherwise stated."],
+               className="govuk-footer__licence-description govuk-body-s"),
+    ], className="govuk-width-container"), className="govuk-footer")
+
+
+def page_shell(content) -> list:
+    return [
+        html.A("Skip to main content", href="#main-content", className="govuk-skip-link"),
+        header(),
+        phase_banner(),
+        html.Div(html.Main(content, id="main-content", className="govuk-main-wrapper", tabIndex=-1),
+                 className="govuk-width-container"),
+        footer(),
+    ]
+
+
+def breadcrumbs(links: list[tuple[str, str]]) -> html.Nav:
+    """[(text, href), ...]; the last one is the current page and has no link."""
+    items = [html.Li(html.A(text, href=href, className="govuk-breadcrumbs__link"),
+                     className="govuk-breadcrumbs__list-item") for text, href in links[:-1]]
+    items.append(html.Li(links[-1][0], className="govuk-breadcrumbs__list-item", **{"aria-current": "page"}))
+    return html.Nav(html.Ol(items, className="govuk-breadcrumbs__list"), className="govuk-breadcrumbs",
+                    **{"aria-label": "Breadcrumb"})

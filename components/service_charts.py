@@ -1,0 +1,111 @@
+"""The service dashboard's charts: each a frame builder, a figure, and a summary in words.
+
+The frame a builder returns is what the chart plots, what its table shows and what its CSV
+holds, so the three can never disagree.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from components.chart_card import base_layout, highlight_category
+from components.palette import DARK_BLUE, channel_colour
+from domain.channels import channel_name, channel_order
+from domain.metrics import METRICS, format_count
+from domain.periods import YearEnding
+
+PERIOD_COLUMNS = ["Year ending", "Period start", "Period end"]
+
+
+def _period_columns(periods) -> dict:
+    return {"Year ending": [p.short_label for p in periods],
+            "Period start": [p.start.isoformat() for p in periods],
+            "Period end": [p.last_day.isoformat() for p in periods]}
+
+
+# --- volume by channel -------------------------------------------------------------------------
+
+def channel_frame(volumes: pd.DataFrame) -> pd.DataFrame:
+    """Wide frame: a row per period, a column per channel (by name), and Total."""
+    if volumes.empty:
+        return pd.DataFrame(columns=PERIOD_COLUMNS + ["Total"])
+    wide = volumes.pivot_table(index="period", columns="channel", values="volume", aggfunc="sum")
+    wide = wide.reindex(columns=channel_order(wide.columns)).sort_index()
+    frame = pd.DataFrame(_period_columns(wide.index))
+    for channel in wide.columns:
+        frame[channel_name(channel)] = wide[channel].values
+    frame["Total"] = wide.sum(axis=1, min_count=1).values
+    return frame
+
+
+def channel_series(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c not in PERIOD_COLUMNS + ["Total"]]
+
+
+def channel_figure(frame: pd.DataFrame, selected: YearEnding | None,
+                   illustrative: set[str] = frozenset()) -> go.Figure:
+    figure = go.Figure()
+    names = {channel_name(c): c for c in ["digital", "phone", "paper", "face_to_face", "unspecified"]}
+    for series in channel_series(frame):
+        label = f"{series} (illustrative)" if series in illustrative else series
+        figure.add_bar(x=frame["Year ending"], y=frame[series], name=label,
+                       marker_color=channel_colour(names.get(series, series)),
+                       hovertemplate="%{y:,.0f}<extra>" + label + "</extra>")
+    figure.update_layout(barmode="stack")
+    base_layout(figure, "Transactions in the year", ",.3s")
+    return highlight_category(figure, list(frame["Year ending"]), selected.short_label if selected else None)
+
+
+def channel_summary(frame: pd.DataFrame, selected: YearEnding) -> str:
+    rows = frame[frame["Year ending"] == selected.short_label]
+    if rows.empty:
+        return f"No transactions are reported for the {selected.label.lower()}."
+    row = rows.iloc[0]
+    total = row["Total"]
+    shares = [f"{series.lower()} {row[series] / total:.1%}" for series in channel_series(frame)
+              if pd.notna(row[series]) and total]
+    first = frame.dropna(subset=["Total"]).iloc[0]
+    trend = (f" In the year to {_ending(first)} there were {format_count(first['Total'])}."
+             if first["Year ending"] != selected.short_label else "")
+    return (f"In the {selected.label.lower()} there were {format_count(total)} transactions"
+            + (f": {', '.join(shares)}." if shares else ".") + trend)
+
+
+def _ending(row) -> str:
+    end = pd.Timestamp(row["Period end"])
+    return f"{end:%B %Y}"
+
+
+# --- digital take-up ---------------------------------------------------------------------------
+
+def take_up_frame(figures: pd.DataFrame) -> pd.DataFrame:
+    """A row per period with a channel split: digital, all with a channel, take-up in %."""
+    known = figures.dropna(subset=["digital_take_up"])
+    frame = pd.DataFrame(_period_columns(known["period"]))
+    frame["Digital transactions"] = known["digital_volume"].values
+    frame["Transactions with a reported channel"] = known["channel_volume"].values
+    frame["Digital take-up (%)"] = (known["digital_take_up"] * 100).round(2).values
+    return frame
+
+
+def take_up_figure(frame: pd.DataFrame, selected: YearEnding | None) -> go.Figure:
+    figure = go.Figure(go.Scatter(
+        x=frame["Year ending"], y=frame["Digital take-up (%)"], mode="lines+markers",
+        name="Digital take-up", line={"color": DARK_BLUE, "width": 3}, marker={"size": 8},
+        hovertemplate="%{y:.2f}%<extra>Digital take-up</extra>"))
+    base_layout(figure, "Digital take-up (%)")
+    figure.update_yaxes(range=[0, 100], ticksuffix="%")
+    return highlight_category(figure, list(frame["Year ending"]), selected.short_label if selected else None)
+
+
+def take_up_summary(frame: pd.DataFrame, selected: YearEnding) -> str:
+    metric = METRICS["digital_take_up"]
+    rows = frame[frame["Year ending"] == selected.short_label]
+    if rows.empty:
+        return f"Digital take-up is not known for the {selected.label.lower()}."
+    now = rows.iloc[0]["Digital take-up (%)"] / 100
+    first = frame.iloc[0]
+    text = f"Digital take-up was {metric.format(now)} in the {selected.label.lower()}"
+    if first["Year ending"] != selected.short_label:
+        text += f", against {metric.format(first['Digital take-up (%)'] / 100)} in the year to {_ending(first)}"
+    return text + "."

@@ -1,0 +1,73 @@
+"""The services index table: one row per service, columns sortable by a button in their header."""
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from domain.metrics import METRICS
+
+# column id -> header; ids match data_access.figures.INDEX_SORTS
+COLUMNS = {
+    "name": "Service",
+    "department": "Department",
+    "transactions": "Transactions per year",
+    "digital_take_up": "Digital take-up",
+    "cost_per_transaction": "Cost per transaction",
+}
+NUMERIC = ("transactions", "digital_take_up", "cost_per_transaction")
+
+
+def sort_button_id(column: str) -> dict:
+    return {"type": "services-sort", "column": column}
+
+
+def _header(column: str, sort: str, descending: bool) -> html.Th:
+    numeric = column in NUMERIC
+    state = ("descending" if descending else "ascending") if column == sort else "none"
+    arrow = {"descending": " ▼", "ascending": " ▲", "none": ""}[state]
+    return html.Th(html.Button([COLUMNS[column], html.Span(arrow, **{"aria-hidden": "true"})],
+                               id=sort_button_id(column), n_clicks=0, className="pp-sort-button",
+                               title=f"Sort by {COLUMNS[column].lower()}"),
+                   scope="col", className="govuk-table__header" + (" govuk-table__header--numeric" if numeric else ""),
+                   **{"aria-sort": state})
+
+
+def _row(service: dict) -> html.Tr:
+    period = service["period"]
+    cells = [
+        html.Th(html.A(service["name"], href=f"/services/{service['slug']}", className="govuk-link"),
+                scope="row", className="govuk-table__header pp-service-name"),
+        html.Td([service["department"],
+                 html.Span(service["agency"], className="pp-agency") if service["agency"] else None],
+                className="govuk-table__cell"),
+    ]
+    for metric_id in NUMERIC:
+        value = service[metric_id]
+        text = METRICS[metric_id].format(value, exact=True) if pd.notna(value) else "Not reported"
+        cells.append(html.Td(text, className="govuk-table__cell govuk-table__cell--numeric",
+                             **{"data-value": "" if pd.isna(value) else repr(float(value))}))
+    cells.insert(2, html.Td(period.short_label if period else "—", className="govuk-table__cell pp-period"))
+    return html.Tr(cells, className="govuk-table__row")
+
+
+def services_table(frame: pd.DataFrame, sort: str, descending: bool, caption: str) -> html.Table:
+    headers = [_header(c, sort, descending) for c in COLUMNS]
+    headers.insert(2, html.Th("Year ending", scope="col", className="govuk-table__header"))
+    return html.Table([
+        html.Caption(caption, className="govuk-table__caption govuk-table__caption--s"),
+        html.Thead(html.Tr(headers, className="govuk-table__row"), className="govuk-table__head"),
+        html.Tbody([_row(s) for s in frame.to_dict("records")], className="govuk-table__body"),
+    ], className="govuk-table pp-table pp-services-table", id="services-table")
+
+
+def index_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as CSV: the same rows and figures, unformatted."""
+    return pd.DataFrame({
+        "Service": frame["name"], "Slug": frame["slug"], "Department": frame["department"],
+        "Agency": frame["agency"],
+        "Period start": [p.start.isoformat() if p else None for p in frame["period"]],
+        "Period end": [p.last_day.isoformat() if p else None for p in frame["period"]],
+        "Transactions per year": frame["transactions"],
+        "Digital take-up (%)": (frame["digital_take_up"] * 100).round(2),
+        "Cost per transaction (£)": frame["cost_per_transaction"],
+    })

@@ -1,0 +1,1 @@
+"""The demo data set: real GOV.UK Performance Platform figures plus labelled illustrative ones."""

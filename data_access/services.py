@@ -1,0 +1,68 @@
+"""Organisations and services: who runs what."""
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from data_access.cache import memoized
+from data_access.db import get_engine
+from data_access.schema import organisations, services
+
+department = aliased(organisations, name="department")
+agency = aliased(organisations, name="agency")
+
+SERVICE_COLUMNS = [
+    services.c.id, services.c.slug, services.c.name, services.c.service_type, services.c.description,
+    services.c.url, services.c.customer_type, services.c.business_model, services.c.notes_on_costs,
+    services.c.other_notes,
+    department.c.slug.label("department_slug"), department.c.name.label("department"),
+    department.c.abbreviation.label("department_abbreviation"),
+    agency.c.slug.label("agency_slug"), agency.c.name.label("agency"),
+]
+
+
+def services_query():
+    """Services with their department and agency, ready for more WHERE clauses."""
+    return (select(*SERVICE_COLUMNS)
+            .join(department, services.c.department_id == department.c.id)
+            .outerjoin(agency, services.c.agency_id == agency.c.id))
+
+
+def service_count() -> int:
+    with get_engine().connect() as conn:
+        return conn.execute(select(func.count()).select_from(services)).scalar_one()
+
+
+@memoized
+def get_service(slug: str) -> dict | None:
+    with get_engine().connect() as conn:
+        row = conn.execute(services_query().where(services.c.slug == slug)).mappings().first()
+    return dict(row) if row else None
+
+
+@memoized
+def departments() -> pd.DataFrame:
+    """Departments that run at least one service: slug, name, abbreviation, services."""
+    query = (select(organisations.c.slug, organisations.c.name, organisations.c.abbreviation,
+                    func.count(services.c.id).label("services"))
+             .join(services, services.c.department_id == organisations.c.id)
+             .group_by(organisations.c.id).order_by(organisations.c.name))
+    with get_engine().connect() as conn:
+        return pd.DataFrame(conn.execute(query).mappings().all())
+
+
+@memoized
+def agencies(department_slug: str | None = None) -> pd.DataFrame:
+    """Agencies that run at least one service (of one department if given)."""
+    query = (select(agency.c.slug, agency.c.name, agency.c.abbreviation,
+                    department.c.slug.label("department_slug"),
+                    func.count(services.c.id).label("services"))
+             .join(services, services.c.agency_id == agency.c.id)
+             .join(department, agency.c.parent_id == department.c.id)
+             .group_by(agency.c.id, department.c.slug).order_by(agency.c.name))
+    if department_slug:
+        query = query.where(department.c.slug == department_slug)
+    with get_engine().connect() as conn:
+        rows = conn.execute(query).mappings().all()
+    return pd.DataFrame(rows, columns=["slug", "name", "abbreviation", "department_slug", "services"])

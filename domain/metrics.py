@@ -1,0 +1,136 @@
+"""The KPIs: each defined once (formula, unit, format) and computed from additive totals.
+
+Data access returns *additive* totals per period (volumes, costs, counts of ratings...).
+Every KPI is a ratio of sums of those totals, so the same formula gives a service's figure
+and a volume-weighted figure for any group of services: never a mean of percentages.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+RATINGS = (1, 2, 3, 4, 5)
+RATING_COLUMNS = [f"rating_{r}" for r in RATINGS]
+
+# the additive totals every KPI is built from (columns of a "totals" frame)
+TOTAL_COLUMNS = ["volume", "channel_volume", "digital_volume", "costed_volume", "total_cost",
+                 "started", "completed", *RATING_COLUMNS]
+
+
+def _ratio(numerator, denominator):
+    """numerator / denominator, NaN where the denominator is missing or zero."""
+    num = pd.to_numeric(numerator, errors="coerce")
+    den = pd.to_numeric(denominator, errors="coerce")
+    return num / den.where(den != 0)
+
+
+def _responses(t: pd.DataFrame) -> pd.Series:
+    return t[RATING_COLUMNS].sum(axis=1, min_count=1)
+
+
+def _satisfaction(t: pd.DataFrame) -> pd.Series:
+    weighted = sum(t[f"rating_{r}"].fillna(0) * r for r in RATINGS)
+    mean_rating = _ratio(weighted, _responses(t))
+    return (mean_rating - 1) / 4
+
+
+def format_count(value: float) -> str:
+    if value is None or math.isnan(value):
+        return "No data"
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:.1f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def format_money(value: float) -> str:
+    if value is None or math.isnan(value):
+        return "No data"
+    if abs(value) >= 1e3:
+        return "£" + format_count(value)
+    return f"£{value:,.2f}"
+
+
+def format_percent(value: float) -> str:
+    if value is None or math.isnan(value):
+        return "No data"
+    return f"{value * 100:.1f}%"
+
+
+@dataclass(frozen=True)
+class Metric:
+    id: str
+    name: str
+    unit: str  # "count", "gbp" or "percent"
+    definition: str
+    compute: Callable[[pd.DataFrame], pd.Series]
+    higher_is_better: bool | None = None
+
+    def format(self, value, exact: bool = False) -> str:
+        """The value for people: '47.1m', '£1.10', '81.9%' (with exact=True, '47,055,169')."""
+        value = float("nan") if value is None else float(value)
+        if exact and self.unit == "count":
+            return "No data" if math.isnan(value) else f"{value:,.0f}"
+        if exact and self.unit == "gbp":
+            return "No data" if math.isnan(value) else f"£{value:,.2f}"
+        return {"count": format_count, "gbp": format_money, "percent": format_percent}[self.unit](value)
+
+    def change(self, old, new) -> tuple[str, str] | None:
+        """(direction, size) of the change from old to new: ('up', '2.3%'),
+        ('down', '1.2 percentage points'), ('no change', ''); None if it can't be said."""
+        if _missing(old) or _missing(new):
+            return None
+        if self.unit == "percent":
+            size, text = (new - old) * 100, f"{abs(new - old) * 100:.1f} percentage points"
+        elif old == 0:
+            return None
+        else:
+            size = (new - old) / abs(old) * 100
+            text = f"{abs(size):.1f}%"
+        if round(size, 1) == 0:
+            return "no change", ""
+        return ("up" if size > 0 else "down"), text
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+METRICS = {m.id: m for m in [
+    Metric("transactions", "Transactions per year", "count",
+           "Transactions completed in the 12 months, all channels.",
+           lambda t: t["volume"], True),
+    Metric("total_cost", "Total cost", "gbp",
+           "Transactions × cost per transaction, as supplied by the department.",
+           lambda t: t["total_cost"].where(t["costed_volume"] > 0), None),
+    Metric("cost_per_transaction", "Cost per transaction", "gbp",
+           "Total cost ÷ transactions with a reported cost (volume-weighted across services).",
+           lambda t: _ratio(t["total_cost"], t["costed_volume"]), False),
+    Metric("digital_take_up", "Digital take-up", "percent",
+           "Digital transactions ÷ all transactions whose channel is reported.",
+           lambda t: _ratio(t["digital_volume"], t["channel_volume"]), True),
+    Metric("completion_rate", "Completion rate", "percent",
+           "Digital transactions completed ÷ digital transactions started.",
+           lambda t: _ratio(t["completed"], t["started"]), True),
+    Metric("user_satisfaction", "User satisfaction", "percent",
+           "(Mean rating − 1) ÷ 4, from ratings 1 (very dissatisfied) to 5 (very satisfied).",
+           _satisfaction, True),
+]}
+
+KPI_ORDER = ["transactions", "total_cost", "cost_per_transaction", "digital_take_up",
+             "completion_rate", "user_satisfaction"]
+
+
+def kpis(totals: pd.DataFrame) -> pd.DataFrame:
+    """Add a column per KPI to a frame of additive totals (one row per period or service)."""
+    out = totals.copy()
+    for column in TOTAL_COLUMNS:
+        if column not in out:
+            out[column] = float("nan")
+    for metric_id in KPI_ORDER:
+        out[metric_id] = METRICS[metric_id].compute(out).astype(float)
+    out["responses"] = _responses(out)
+    return out

@@ -1,0 +1,134 @@
+"""Services index: every service with its headline figures; search, filter and sort, all in the URL."""
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from components.services_table import COLUMNS, services_table, sort_button_id
+from data_access.figures import INDEX_SORTS, reporting_periods, service_index
+from data_access.services import agencies, departments
+from pages.url_state import mirror_to_address_bar, query_string
+
+dash.register_page(__name__, path="/", title="Services – Performance Platform", name="Services")
+
+DEFAULTS = {"q": "", "department": "", "agency": "", "period": "", "sort": "transactions", "order": "desc"}
+LATEST = ""  # the period option meaning "each service's latest reported year"
+
+
+def _options(frame, all_label):
+    return [{"label": all_label, "value": ""}] + [
+        {"label": f"{row.name} ({row.services})", "value": row.slug} for row in frame.itertuples()]
+
+
+def _period_options():
+    return [{"label": "Latest reported year of each service", "value": LATEST}] + [
+        {"label": p.label, "value": p.id} for p in reporting_periods()]
+
+
+def _state(q="", department="", agency="", period="", sort="transactions", order="desc"):
+    """Clean the URL's values: unknown ones fall back to the defaults."""
+    sort = sort if sort in INDEX_SORTS else DEFAULTS["sort"]
+    order = order if order in ("asc", "desc") else DEFAULTS["order"]
+    period = period if period in {p.id for p in reporting_periods()} else LATEST
+    department = department if department in set(departments()["slug"]) else ""
+    agency = agency if agency in set(agencies(department or None)["slug"]) else ""
+    return {"q": (q or "").strip()[:100], "department": department, "agency": agency,
+            "period": period, "sort": sort, "order": order}
+
+
+def _field(label, control, field_id, hint=None):
+    parts = [html.Label(label, htmlFor=field_id, className="govuk-label govuk-label--s")]
+    if hint:
+        parts.append(html.Div(hint, className="govuk-hint", id=f"{field_id}-hint"))
+    return html.Div(parts + [control], className="govuk-form-group pp-filter")
+
+
+def layout(q="", department="", agency="", period="", sort="transactions", order="desc", **_):
+    state = _state(q, department, agency, period, sort, order)
+    table, count = _table(state)
+    return html.Div([
+        html.H1("Services", className="govuk-heading-xl"),
+        html.P("How government's transactional services perform: how many transactions each handles in a year, "
+               "how many are digital, and what each costs. Search, filter and sort the list; "
+               "choose a service to see its dashboard.", className="govuk-body-l"),
+        html.Div([
+            _field("Search by name", dcc.Input(id="services-search", type="search", value=state["q"],
+                                               debounce=0.3, className="govuk-input", autoComplete="off"),
+                   "services-search"),
+            _field("Department", dcc.Dropdown(id="services-department", options=_options(departments(), "All departments"),
+                                              value=state["department"], clearable=False),
+                   "services-department"),
+            _field("Agency or body", dcc.Dropdown(id="services-agency", value=state["agency"], clearable=False,
+                                                  options=_options(agencies(state["department"] or None),
+                                                                   "All agencies and bodies")),
+                   "services-agency"),
+            _field("Period", dcc.Dropdown(id="services-period", options=_period_options(),
+                                          value=state["period"], clearable=False), "services-period"),
+        ], className="pp-filters", role="search"),
+        dcc.Store(id="services-sort", data={"sort": state["sort"], "order": state["order"]}),
+        dcc.Store(id="services-query"),
+        html.P(_count_text(count), id="services-count", className="govuk-body pp-count",
+               **{"aria-live": "polite"}),
+        html.P(html.A("Download this list (CSV)", id="services-download", className="govuk-link"),
+               className="govuk-body-s"),
+        html.Div(table, id="services-results", className="pp-table-scroll"),
+    ])
+
+
+def _table(state):
+    frame = service_index(state["period"] or None, state["q"], state["department"] or None,
+                          state["agency"] or None, state["sort"], state["order"] == "desc")
+    period = next((p.label for p in reporting_periods() if p.id == state["period"]), None)
+    caption = (f"Services, {period.lower()}" if period else "Services, latest reported year of each")
+    return services_table(frame, state["sort"], state["order"] == "desc", caption), len(frame)
+
+
+@callback(
+    Output("services-agency", "options"),
+    Output("services-agency", "value"),
+    Input("services-department", "value"),
+    State("services-agency", "value"),
+)
+def agencies_of_department(department, agency):
+    frame = agencies(department or None)
+    return _options(frame, "All agencies and bodies"), agency if agency in set(frame["slug"]) else ""
+
+
+@callback(
+    Output("services-sort", "data"),
+    Input(sort_button_id(ALL), "n_clicks"),
+    State("services-sort", "data"),
+    prevent_initial_call=True,
+)
+def sort_by_column(clicks, current):
+    column = ctx.triggered_id["column"] if ctx.triggered_id else None
+    if column not in COLUMNS or not any(clicks):
+        return no_update
+    if column == current["sort"]:
+        return {"sort": column, "order": "asc" if current["order"] == "desc" else "desc"}
+    # names read best A to Z, figures largest first
+    return {"sort": column, "order": "asc" if column in ("name", "department") else "desc"}
+
+
+@callback(
+    Output("services-results", "children"),
+    Output("services-count", "children"),
+    Output("services-query", "data"),
+    Output("services-download", "href"),
+    Input("services-search", "value"),
+    Input("services-department", "value"),
+    Input("services-agency", "value"),
+    Input("services-period", "value"),
+    Input("services-sort", "data"),
+)
+def show_services(q, department, agency, period, sort):
+    state = _state(q, department, agency, period, sort["sort"], sort["order"])
+    table, count = _table(state)
+    search = query_string(state, DEFAULTS)
+    return table, _count_text(count), search, f"/services.csv{search}"
+
+
+def _count_text(count: int) -> str:
+    total = len(service_index())
+    return f"Showing {count:,} of {total:,} services" if count != total else f"Showing all {total:,} services"
+
+
+mirror_to_address_bar("services-query")

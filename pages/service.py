@@ -1,0 +1,161 @@
+"""A service's dashboard: KPI tiles for a chosen year, volume by channel and digital take-up."""
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from components.chart_card import chart_card
+from components.kpi import kpi_tile, kpi_tiles
+from components.layout import breadcrumbs
+from components.service_charts import (channel_figure, channel_frame, channel_summary, take_up_figure,
+                                       take_up_frame, take_up_summary)
+from components.tables import data_table
+from data_access.figures import channel_volumes, illustrative_metrics, service_figures
+from data_access.services import get_service
+from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
+from domain.metrics import KPI_ORDER, METRICS, format_percent
+from domain.periods import YearEnding
+from pages.url_state import mirror_to_address_bar, query_string
+
+dash.register_page(__name__, path_template="/services/<slug>", title="Service – Performance Platform")
+
+# which stored metrics each KPI is built from, to know when it is illustrative
+KPI_SOURCES = {"completion_rate": {"started", "completed"}, "user_satisfaction": {"rating"}}
+COUNT = lambda v: "" if v != v else f"{v:,.0f}"  # noqa: E731  (NaN != NaN)
+
+
+def periods_with_transactions(figures) -> list[YearEnding]:
+    return list(reversed(figures.dropna(subset=["volume"])["period"].tolist()))
+
+
+def layout(slug=None, period=None, **_):
+    service = get_service(slug or "")
+    if service is None:
+        return _not_found(slug)
+    periods = periods_with_transactions(service_figures(slug))
+    selected = _selected(periods, period)
+    return html.Div([
+        breadcrumbs([("Services", "/"), (service["department"], f"/?department={service['department_slug']}"),
+                     (service["name"], "")]),
+        html.Span(service["agency"] or service["department"], className="govuk-caption-l"),
+        html.H1(service["name"], className="govuk-heading-xl"),
+        _about(service),
+        dcc.Store(id="service-slug", data=slug),
+        dcc.Store(id="service-query"),
+        html.Div(html.Div([
+            html.Label("Year", htmlFor="service-period", className="govuk-label govuk-label--s"),
+            html.Div("The 12 months the figures below describe", className="govuk-hint"),
+            dcc.Dropdown(id="service-period", options=[{"label": p.label, "value": p.id} for p in periods],
+                         value=selected.id if selected else None, clearable=False, searchable=False),
+        ], className="govuk-form-group pp-filter"), className="pp-filters"),
+        html.Div(_figures(slug, selected), id="service-figures", **{"aria-live": "polite"}),
+        _source_note(service),
+    ])
+
+
+def _selected(periods, period_id):
+    return next((p for p in periods if p.id == period_id), periods[0] if periods else None)
+
+
+def _not_found(slug):
+    return html.Div([
+        html.H1("Service not found", className="govuk-heading-xl"),
+        html.P(f"There is no service called “{slug}”.", className="govuk-body"),
+        html.P(html.A("Find a service", href="/", className="govuk-link"), className="govuk-body"),
+    ])
+
+
+def _about(service):
+    parts = [html.P(service["description"], className="govuk-body-l")] if service["description"] else []
+    facts = [("Department", service["department"]), ("Agency or body", service["agency"]),
+             ("Type of service", service["service_type"]), ("Customers", service["customer_type"]),
+             ("Business model", service["business_model"])]
+    parts.append(html.Dl([html.Div([html.Dt(k, className="govuk-summary-list__key"),
+                                    html.Dd(v, className="govuk-summary-list__value")],
+                                   className="govuk-summary-list__row")
+                          for k, v in facts if v], className="govuk-summary-list pp-facts"))
+    if service["url"]:
+        parts.append(html.P(html.A("Use this service (opens the service's own website)", href=service["url"],
+                                   className="govuk-link", rel="external noopener"), className="govuk-body"))
+    return html.Div(parts)
+
+
+def _figures(slug, selected):
+    if selected is None:
+        return html.P("This service has not reported any transactions.", className="govuk-body")
+    figures = service_figures(slug)
+    illustrative = illustrative_metrics(slug)
+    return [
+        html.H2(f"Key figures: {selected.label.lower()}", className="govuk-heading-l", id="kpis-heading"),
+        _kpis(figures, selected, illustrative),
+        _channel_chart(slug, selected, illustrative),
+        _take_up_chart(slug, figures, selected),
+    ]
+
+
+def _kpis(figures, selected, illustrative):
+    rows = {p: row for p, row in zip(figures["period"], figures.to_dict("records"))}
+    current = rows.get(selected, {})
+    earlier = [p for p in rows if p < selected]
+    previous_period = earlier[-1] if earlier else None
+    previous = rows.get(previous_period, {})
+    tiles = [kpi_tile(METRICS[k], current.get(k), previous.get(k), selected, previous_period,
+                      bool(KPI_SOURCES.get(k, set()) & illustrative)) for k in KPI_ORDER]
+    return kpi_tiles(tiles, f"Key figures for the {selected.label.lower()}")
+
+
+def _channel_chart(slug, selected, illustrative):
+    frame = channel_frame(channel_volumes(slug))
+    illustrative_names = ({channel_name(c) for c in ILLUSTRATIVE_CHANNELS} if "transactions" in illustrative
+                          else set())
+    notes = (["Digital and total transactions are as reported. The split of the other transactions between "
+              "phone, paper and face to face is illustrative: generated for this demo, not reported."]
+             if illustrative_names else [])
+    table = data_table(frame.drop(columns=["Period start", "Period end"]),
+                       "Transactions in the year, by channel",
+                       {c: COUNT for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
+                       row_header="Year ending", table_id="channels-table")
+    return chart_card("channels", "Transactions by channel", channel_figure(frame, selected, illustrative_names),
+                      channel_summary(frame, selected), table, f"/services/{slug}/channels.csv", notes)
+
+
+def _take_up_chart(slug, figures, selected):
+    frame = take_up_frame(figures)
+    table = data_table(frame.drop(columns=["Period start", "Period end"]), "Digital take-up by year",
+                       {"Digital transactions": COUNT, "Transactions with a reported channel": COUNT,
+                        "Digital take-up (%)": lambda v: format_percent(v / 100)},
+                       row_header="Year ending", table_id="take-up-table")
+    return chart_card("take-up", "Digital take-up", take_up_figure(frame, selected),
+                      take_up_summary(frame, selected), table, f"/services/{slug}/digital-take-up.csv",
+                      ["Digital take-up is digital transactions as a share of all transactions whose channel "
+                       "is reported."])
+
+
+def _source_note(service):
+    notes = [service[k] for k in ("notes_on_costs", "other_notes") if service[k]]
+    return html.Div([
+        html.H2("About this data", className="govuk-heading-m"),
+        *[html.P(n, className="govuk-body") for n in notes],
+        html.P(["Source: GOV.UK Performance Platform, transactions explorer data (2011 to 2017), under the ",
+                html.A("Open Government Licence v3.0", className="govuk-link",
+                       href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"),
+                ". Completion and satisfaction figures, and the split of non-digital transactions by channel, are "
+                "illustrative. ", html.A("More about the data", href="/about-the-data", className="govuk-link")],
+               className="govuk-body-s"),
+    ], className="pp-about-data")
+
+
+@callback(
+    Output("service-figures", "children"),
+    Output("service-query", "data"),
+    Input("service-period", "value"),
+    State("service-slug", "data"),
+    prevent_initial_call=True,
+)
+def change_period(period_id, slug):
+    periods = periods_with_transactions(service_figures(slug))
+    selected = _selected(periods, period_id)
+    default = periods[0].id if periods else None
+    return _figures(slug, selected), query_string({"period": selected.id if selected else None},
+                                                  {"period": default})
+
+
+mirror_to_address_bar("service-query")
