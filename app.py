@@ -37,7 +37,9 @@ def create_app() -> Dash:
     app.layout = page_shell(dash.page_container)
     init_cache(app.server)
     from pages.downloads import register_downloads
+    from pages.status import register_status
     register_downloads(app.server)
+    register_status(app.server)
     return app
 
 

@@ -15,7 +15,8 @@ def base_layout(figure: go.Figure, y_title: str, y_format: str | None = None) ->
     figure.update_layout(
         template="simple_white", font={"family": "Arial, Helvetica, sans-serif", "size": 14, "color": TEXT},
         margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=380, hovermode="x unified",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None,
+                "traceorder": "normal"},
         separators=".,",
     )
     figure.update_yaxes(title=y_title, gridcolor=GRID, showgrid=True, tickformat=y_format, rangemode="tozero")

@@ -52,22 +52,22 @@ def channel_figure(frame: pd.DataFrame, selected: YearEnding | None,
                        marker_color=channel_colour(names.get(series, series)),
                        hovertemplate="%{y:,.0f}<extra>" + label + "</extra>")
     figure.update_layout(barmode="stack")
-    base_layout(figure, "Transactions in the year", ",.3s")
+    base_layout(figure, "Transactions in the year", "~s")
     return highlight_category(figure, list(frame["Year ending"]), selected.short_label if selected else None)
 
 
 def channel_summary(frame: pd.DataFrame, selected: YearEnding) -> str:
     rows = frame[frame["Year ending"] == selected.short_label]
     if rows.empty:
-        return f"No transactions are reported for the {selected.label.lower()}."
+        return f"No transactions are reported for the {selected.phrase}."
     row = rows.iloc[0]
     total = row["Total"]
     shares = [f"{series.lower()} {row[series] / total:.1%}" for series in channel_series(frame)
               if pd.notna(row[series]) and total]
     first = frame.dropna(subset=["Total"]).iloc[0]
-    trend = (f" In the year to {_ending(first)} there were {format_count(first['Total'])}."
+    trend = (f" In the year to {_ending(first)} there were {format_count(first['Total'], words=True)}."
              if first["Year ending"] != selected.short_label else "")
-    return (f"In the {selected.label.lower()} there were {format_count(total)} transactions"
+    return (f"In the {selected.phrase} there were {format_count(total, words=True)} transactions"
             + (f": {', '.join(shares)}." if shares else ".") + trend)
 
 
@@ -102,10 +102,10 @@ def take_up_summary(frame: pd.DataFrame, selected: YearEnding) -> str:
     metric = METRICS["digital_take_up"]
     rows = frame[frame["Year ending"] == selected.short_label]
     if rows.empty:
-        return f"Digital take-up is not known for the {selected.label.lower()}."
+        return f"Digital take-up is not known for the {selected.phrase}."
     now = rows.iloc[0]["Digital take-up (%)"] / 100
     first = frame.iloc[0]
-    text = f"Digital take-up was {metric.format(now)} in the {selected.label.lower()}"
+    text = f"Digital take-up was {metric.format(now)} in the {selected.phrase}"
     if first["Year ending"] != selected.short_label:
         text += f", against {metric.format(first['Digital take-up (%)'] / 100)} in the year to {_ending(first)}"
     return text + "."

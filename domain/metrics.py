@@ -37,12 +37,13 @@ def _satisfaction(t: pd.DataFrame) -> pd.Series:
     return (mean_rating - 1) / 4
 
 
-def format_count(value: float) -> str:
+def format_count(value: float, words: bool = False) -> str:
+    """'47.1m' (or '47.1 million' with words=True); below a million, exact: '12,033'."""
     if value is None or math.isnan(value):
         return "No data"
-    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+    for size, suffix, word in ((1e9, "bn", " billion"), (1e6, "m", " million")):
         if abs(value) >= size:
-            return f"{value / size:.1f}{suffix}"
+            return f"{value / size:.1f}{word if words else suffix}"
     return f"{value:,.0f}"
 
 

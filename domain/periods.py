@@ -64,6 +64,11 @@ class YearEnding:
         return f"{MONTHS[self.month - 1]} {self.year}"
 
     @property
+    def phrase(self) -> str:
+        """'year to September 2017', for use inside a sentence."""
+        return f"year to {self.ending}"
+
+    @property
     def label(self) -> str:
         """'Year to September 2017'."""
         return f"Year to {self.ending}"

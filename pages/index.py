@@ -76,8 +76,8 @@ def layout(q="", department="", agency="", period="", sort="transactions", order
 def _table(state):
     frame = service_index(state["period"] or None, state["q"], state["department"] or None,
                           state["agency"] or None, state["sort"], state["order"] == "desc")
-    period = next((p.label for p in reporting_periods() if p.id == state["period"]), None)
-    caption = (f"Services, {period.lower()}" if period else "Services, latest reported year of each")
+    period = next((p.phrase for p in reporting_periods() if p.id == state["period"]), None)
+    caption = (f"Services, {period}" if period else "Services, latest reported year of each")
     return services_table(frame, state["sort"], state["order"] == "desc", caption), len(frame)
 
 

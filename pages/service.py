@@ -84,7 +84,7 @@ def _figures(slug, selected):
     figures = service_figures(slug)
     illustrative = illustrative_metrics(slug)
     return [
-        html.H2(f"Key figures: {selected.label.lower()}", className="govuk-heading-l", id="kpis-heading"),
+        html.H2(f"Key figures: {selected.phrase}", className="govuk-heading-l", id="kpis-heading"),
         _kpis(figures, selected, illustrative),
         _channel_chart(slug, selected, illustrative),
         _take_up_chart(slug, figures, selected),
@@ -99,7 +99,7 @@ def _kpis(figures, selected, illustrative):
     previous = rows.get(previous_period, {})
     tiles = [kpi_tile(METRICS[k], current.get(k), previous.get(k), selected, previous_period,
                       bool(KPI_SOURCES.get(k, set()) & illustrative)) for k in KPI_ORDER]
-    return kpi_tiles(tiles, f"Key figures for the {selected.label.lower()}")
+    return kpi_tiles(tiles, f"Key figures for the {selected.phrase}")
 
 
 def _channel_chart(slug, selected, illustrative):

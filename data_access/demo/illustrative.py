@@ -38,7 +38,7 @@ class ServiceProfile:
         rng = rng_for(slug)
         base = np.array(_CHANNEL_MIX.get(service_type, _DEFAULT_MIX))
         self.channel_mix = rng.dirichlet(base * 20)
-        self.completion_rate = rng.uniform(0.62, 0.93)
+        self.completion_rate = rng.uniform(0.6, 0.9)
         self.completion_trend = rng.uniform(-0.003, 0.005)
         self.quality = rng.uniform(0.55, 0.9)
         self.quality_trend = rng.uniform(-0.006, 0.008)
@@ -55,7 +55,7 @@ class ServiceProfile:
 
     def completion(self, digital: float, step: int) -> tuple[int, int]:
         """(started, completed) where `completed` is the real digital volume."""
-        rate = min(0.98, max(0.3, self.completion_rate + self.completion_trend * step
+        rate = min(0.95, max(0.3, self.completion_rate + self.completion_trend * step
                              + self.rng.normal(0, 0.01)))
         completed = round(digital)
         return round(completed / rate), completed

@@ -1,0 +1,80 @@
+"""The app under gunicorn, over HTTP: once on SQLite with the file cache, once on PostgreSQL with Redis."""
+import csv
+import io
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+def get(url):
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return answer.status, answer.headers, answer.read().decode("utf-8")
+
+
+def get_csv(url):
+    status, headers, body = get(url)
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    return list(csv.DictReader(io.StringIO(body)))
+
+
+def test_status_says_the_database_answers(server):
+    status, _, body = get(server + "/_status")
+    assert status == 200 and json.loads(body)["status"] == "ok"
+
+
+def test_the_page_shell_is_served_in_english_with_its_title(server):
+    status, _, body = get(server + "/services/vehicle-tax-renewals")
+    assert status == 200
+    assert '<html lang="en-GB" class="govuk-template">' in body
+    assert "<title>Performance Platform</title>" in body
+
+
+def test_channel_csv_holds_the_published_figures_and_adds_up(server):
+    rows = {r["Year ending"]: r for r in get_csv(server + "/services/vehicle-tax-renewals/channels.csv")}
+    latest = rows["Sep 2017"]
+    assert (latest["Period start"], latest["Period end"]) == ("2016-10-01", "2017-09-30")
+    assert latest["Digital"] == "38522671" and latest["Total"] == "47055169"
+    for row in rows.values():
+        channels = [float(row[c]) for c in ("Digital", "Phone", "Paper", "Face to face")]
+        assert sum(channels) == pytest.approx(float(row["Total"]), abs=1e-6)
+    assert len(rows) == 20
+
+
+def test_take_up_csv(server):
+    rows = {r["Year ending"]: r for r in get_csv(server + "/services/vehicle-tax-renewals/digital-take-up.csv")}
+    assert rows["Sep 2017"]["Digital take-up (%)"] == "81.87"  # 38,522,671 / 47,055,169
+    assert rows["Sep 2017"]["Digital transactions"] == "38522671"
+
+
+def test_services_csv_follows_the_same_query_as_the_page(server):
+    rows = get_csv(server + "/services.csv?department=dft&agency=dvla&period=2017-09&sort=name&order=asc")
+    assert len(rows) == 36
+    names = [r["Service"] for r in rows]
+    assert names == sorted(names, key=str.lower)
+    renewals = next(r for r in rows if r["Service"] == "Vehicle tax renewals")
+    assert renewals["Transactions per year"] == "47055169"
+    assert renewals["Cost per transaction (£)"] == "1.1"
+    assert renewals["Digital take-up (%)"] == "81.87"
+
+
+def test_an_unknown_service_has_no_download(server):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        get(server + "/services/no-such-service/channels.csv")
+    assert error.value.code == 404
+
+
+def test_styles_do_not_use_the_gov_uk_only_font(server):
+    status, _, css = get(server + "/assets/01-govuk-frontend.min.css")
+    assert status == 200 and ".govuk-table" in css
+    assert "GDS Transport" not in css
+
+
+def test_production_server_caches_in_redis(postgresql_server, postgresql_url, redis_url, monkeypatch):
+    import redis
+    from data_access.cache import cache_config
+    monkeypatch.setenv("DATABASE_URL", postgresql_url)
+    get_csv(postgresql_server + "/services.csv?department=hmrc")
+    prefix = cache_config()["CACHE_KEY_PREFIX"]
+    assert redis.Redis.from_url(redis_url).keys(prefix + "*")
