@@ -50,13 +50,22 @@ def _row(service: dict) -> html.Tr:
     return html.Tr(cells, className="govuk-table__row")
 
 
-def services_table(frame: pd.DataFrame, sort: str, descending: bool, caption: str) -> html.Table:
+def services_head(sort: str, descending: bool) -> list:
     headers = [_header(c, sort, descending) for c in COLUMNS]
     headers.insert(2, html.Th("Year ending", scope="col", className="govuk-table__header"))
+    return [html.Tr(headers, className="govuk-table__row")]
+
+
+def services_rows(frame: pd.DataFrame) -> list:
+    return [_row(s) for s in frame.to_dict("records")]
+
+
+def services_table(frame: pd.DataFrame, sort: str, descending: bool, caption: str) -> html.Table:
+    """The table; its caption, head and body have ids so that each can be updated alone."""
     return html.Table([
-        html.Caption(caption, className="govuk-table__caption govuk-table__caption--s"),
-        html.Thead(html.Tr(headers, className="govuk-table__row"), className="govuk-table__head"),
-        html.Tbody([_row(s) for s in frame.to_dict("records")], className="govuk-table__body"),
+        html.Caption(caption, className="govuk-table__caption govuk-table__caption--s", id="services-caption"),
+        html.Thead(services_head(sort, descending), className="govuk-table__head", id="services-head"),
+        html.Tbody(services_rows(frame), className="govuk-table__body", id="services-body"),
     ], className="govuk-table pp-table pp-services-table", id="services-table")
 
 

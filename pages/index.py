@@ -2,7 +2,7 @@
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from components.services_table import COLUMNS, services_table, sort_button_id
+from components.services_table import COLUMNS, services_head, services_rows, services_table, sort_button_id
 from data_access.figures import INDEX_SORTS, reporting_periods, service_index
 from data_access.services import agencies, departments
 from pages.url_state import mirror_to_address_bar, query_string
@@ -43,7 +43,7 @@ def _field(label, control, field_id, hint=None):
 
 def layout(q="", department="", agency="", period="", sort="transactions", order="desc", **_):
     state = _state(q, department, agency, period, sort, order)
-    table, count = _table(state)
+    frame = _services(state)
     return html.Div([
         html.H1("Services", className="govuk-heading-xl"),
         html.P("How government's transactional services perform: how many transactions each handles in a year, "
@@ -51,7 +51,7 @@ def layout(q="", department="", agency="", period="", sort="transactions", order
                "choose a service to see its dashboard.", className="govuk-body-l"),
         html.Div([
             _field("Search by name", dcc.Input(id="services-search", type="search", value=state["q"],
-                                               debounce=0.3, className="govuk-input", autoComplete="off"),
+                                               debounce=False, className="govuk-input", autoComplete="off"),
                    "services-search"),
             _field("Department", dcc.Dropdown(id="services-department", options=_options(departments(), "All departments"),
                                               value=state["department"], clearable=False),
@@ -65,20 +65,23 @@ def layout(q="", department="", agency="", period="", sort="transactions", order
         ], className="pp-filters", role="search"),
         dcc.Store(id="services-sort", data={"sort": state["sort"], "order": state["order"]}),
         dcc.Store(id="services-query"),
-        html.P(_count_text(count), id="services-count", className="govuk-body pp-count",
+        html.P(_count_text(len(frame)), id="services-count", className="govuk-body pp-count",
                **{"aria-live": "polite"}),
         html.P(html.A("Download this list (CSV)", id="services-download", className="govuk-link"),
                className="govuk-body-s"),
-        html.Div(table, id="services-results", className="pp-table-scroll"),
+        html.Div(services_table(frame, state["sort"], state["order"] == "desc", _caption(state)),
+                 className="pp-table-scroll"),
     ])
 
 
-def _table(state):
-    frame = service_index(state["period"] or None, state["q"], state["department"] or None,
-                          state["agency"] or None, state["sort"], state["order"] == "desc")
+def _services(state):
+    return service_index(state["period"] or None, state["q"], state["department"] or None,
+                         state["agency"] or None, state["sort"], state["order"] == "desc")
+
+
+def _caption(state):
     period = next((p.phrase for p in reporting_periods() if p.id == state["period"]), None)
-    caption = (f"Services, {period}" if period else "Services, latest reported year of each")
-    return services_table(frame, state["sort"], state["order"] == "desc", caption), len(frame)
+    return f"Services, {period}" if period else "Services, latest reported year of each"
 
 
 @callback(
@@ -109,7 +112,17 @@ def sort_by_column(clicks, current):
 
 
 @callback(
-    Output("services-results", "children"),
+    Output("services-head", "children"),
+    Input("services-sort", "data"),
+    prevent_initial_call=True,
+)
+def show_sort_order(sort):
+    return services_head(sort["sort"], sort["order"] == "desc")
+
+
+@callback(
+    Output("services-body", "children"),
+    Output("services-caption", "children"),
     Output("services-count", "children"),
     Output("services-query", "data"),
     Output("services-download", "href"),
@@ -121,9 +134,9 @@ def sort_by_column(clicks, current):
 )
 def show_services(q, department, agency, period, sort):
     state = _state(q, department, agency, period, sort["sort"], sort["order"])
-    table, count = _table(state)
+    frame = _services(state)
     search = query_string(state, DEFAULTS)
-    return table, _count_text(count), search, f"/services.csv{search}"
+    return services_rows(frame), _caption(state), _count_text(len(frame)), search, f"/services.csv{search}"
 
 
 def _count_text(count: int) -> str:

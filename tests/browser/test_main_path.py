@@ -1,0 +1,131 @@
+"""A user's main path in headless Chromium against the app under gunicorn (SQLite, the default)."""
+import csv
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from data_access.figures import channel_volumes, service_figures
+from domain.periods import YearEnding
+from tests.browser.helpers import choose, column_numbers, plotted, wait_for_query, wait_until_sorted
+
+pytestmark = pytest.mark.browser
+
+TRANSACTIONS, TAKE_UP, COST = 3, 4, 5  # cell positions in a services table row (0 = agency column's left)
+
+
+def test_index_lists_every_service_largest_first(page, sqlite_server):
+    page.goto(sqlite_server + "/")
+    expect(page.locator("#services-count")).to_have_text("Showing all 734 services")
+    expect(page.locator("#services-table tbody tr")).to_have_count(734)
+    volumes = [v for v in column_numbers(page, TRANSACTIONS) if v is not None]
+    assert volumes == sorted(volumes, reverse=True) and volumes[0] == 1_540_077_106
+
+
+def test_search_filter_and_sort_are_kept_in_the_url(page, sqlite_server):
+    page.goto(sqlite_server + "/")
+    page.fill("#services-search", "vehicle")
+    expect(page.locator("#services-count")).to_have_text(re.compile(r"Showing \d+ of 734 services"))
+    names = page.locator("#services-table tbody th").all_inner_texts()
+    assert names and all("vehicle" in n.lower() for n in names)
+    choose(page, "services-department", "Department for Transport")
+    choose(page, "services-agency", "Driver and Vehicle Licensing Agency")
+    page.get_by_role("button", name="Cost per transaction").click()
+    expect(page.locator("th[aria-sort='descending']")).to_contain_text("Cost per transaction")
+    assert len(wait_until_sorted(page, COST, descending=True)) > 1
+    page.get_by_role("button", name="Cost per transaction").click()
+    expect(page.locator("th[aria-sort='ascending']")).to_contain_text("Cost per transaction")
+    assert len(wait_until_sorted(page, COST, descending=False)) > 1
+    wait_for_query(page, {"q": "vehicle", "department": "dft", "agency": "dvla",
+                           "sort": "cost_per_transaction", "order": "asc"})
+    rows = page.locator("#services-table tbody th").all_inner_texts()
+
+    page.reload()  # the same URL gives the same view
+    expect(page.locator("#services-search")).to_have_value("vehicle")
+    expect(page.locator("#services-agency-value")).to_contain_text("Driver and Vehicle Licensing Agency")
+    assert page.locator("#services-table tbody th").all_inner_texts() == rows
+
+
+def test_choosing_a_period_shows_that_year_for_every_service(page, sqlite_server):
+    page.goto(sqlite_server + "/?department=dft&agency=dvla")
+    choose(page, "services-period", "Year to March 2015")
+    expect(page.locator("#services-table caption")).to_have_text("Services, year to March 2015")
+    periods = set(page.locator("#services-table tbody td.pp-period").all_inner_texts())
+    assert periods <= {"Mar 2015", "—"}
+    wait_for_query(page, {"department": "dft", "agency": "dvla", "period": "2015-03"})
+
+
+def test_a_service_dashboard_its_period_and_its_csv(page, sqlite_server, sqlite_url, monkeypatch, tmp_path):
+    page.goto(sqlite_server + "/?q=vehicle+tax+renewals")
+    page.get_by_role("link", name="Vehicle tax renewals", exact=True).click()
+    expect(page).to_have_url(sqlite_server + "/services/vehicle-tax-renewals")
+    expect(page.locator("h1")).to_have_text("Vehicle tax renewals")
+    expect(page.locator("#kpi-transactions-value")).to_have_text("47.1m")
+    expect(page.locator("#kpi-transactions-value")).to_have_attribute("title", "47,055,169")
+    expect(page.locator("#kpi-cost_per_transaction-value")).to_have_text("£1.10")
+    expect(page.locator("#kpi-digital_take_up-value")).to_have_text("81.9%")
+    expect(page.locator("#kpi-digital_take_up-change")).to_have_text("▲ up 0.7 percentage points on year to June 2017")
+    expect(page.locator("#kpi-user_satisfaction")).to_contain_text("Illustrative")
+
+    choose(page, "service-period", "Year to June 2017")
+    expect(page.locator("#kpis-heading")).to_have_text("Key figures: year to June 2017")
+    expect(page.locator("#kpi-transactions-value")).to_have_attribute("title", "47,148,204")
+    expect(page.locator("#kpi-cost_per_transaction-value")).to_have_text("£1.14")
+    wait_for_query(page, {"period": "2017-06"})
+    expect(page.locator("#channels-summary")).to_contain_text("In the year to June 2017 there were 47.1 million")
+
+    page.locator("#channels-data summary").click()
+    table = page.locator("#channels-table")
+    expect(table).to_be_visible()
+    with page.expect_download() as download_info:
+        page.click("#channels-download")
+    path = tmp_path / "channels.csv"
+    download_info.value.save_as(path)
+    with open(path, encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+
+    # the CSV, the table on the page, the plotted figure and the database agree
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    stored = channel_volumes("vehicle-tax-renewals")
+    traces = plotted(page, "channels-graph")
+    table_rows = table.locator("tbody tr").all()
+    assert len(rows) == len(table_rows) == len(traces["Digital"]["y"]) == 20
+    names = {"digital": "Digital", "phone": "Phone", "paper": "Paper", "face_to_face": "Face to face"}
+    for i, row in enumerate(rows):
+        period = YearEnding.parse(row["Period end"][:7])
+        cells = table_rows[i].locator("td, th").all_inner_texts()
+        assert cells[0] == row["Year ending"] == period.short_label
+        for channel, name in names.items():
+            expected = stored[(stored["period"] == period) & (stored["channel"] == channel)]["volume"].sum()
+            assert float(row[name]) == expected
+            trace_name = name if channel == "digital" else f"{name} (illustrative)"
+            assert traces[trace_name]["y"][i] == expected
+            assert cells[1 + list(names).index(channel)] == f"{expected:,.0f}"
+    total = service_figures("vehicle-tax-renewals").set_index("period").loc[YearEnding(2017, 9), "volume"]
+    assert float(rows[-1]["Total"]) == total == 47_055_169
+
+
+def test_the_main_path_works_with_the_keyboard_alone(page, sqlite_server):
+    page.goto(sqlite_server + "/")
+    expect(page.locator("#services-table")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(page.locator(".govuk-skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#main-content")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator("#services-search")).to_be_focused()
+    page.keyboard.type("vehicle")
+    expect(page.locator("#services-count")).to_have_text(re.compile(r"Showing \d+ of 734 services"))
+    page.keyboard.press("Tab")
+    expect(page.locator("#services-department")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator(".dash-dropdown-search")).to_be_focused()
+    page.keyboard.type("Transport")
+    expect(page.get_by_role("option")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#services-department-value")).to_contain_text("Department for Transport")
+    page.focus("#services-table thead th:last-child button")
+    page.keyboard.press("Enter")
+    expect(page.locator("th[aria-sort='descending']")).to_contain_text("Cost per transaction")
+    wait_for_query(page, {"q": "vehicle", "department": "dft", "sort": "cost_per_transaction"})
