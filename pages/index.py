@@ -19,7 +19,7 @@ def _options(frame, all_label):
 
 
 def _period_options():
-    return [{"label": "Latest reported year of each service", "value": LATEST}] + [
+    return [{"label": "Latest reported year", "value": LATEST}] + [
         {"label": p.label, "value": p.id} for p in reporting_periods()]
 
 
