@@ -10,6 +10,7 @@ from domain.metrics import METRICS
 COLUMNS = {
     "name": "Service",
     "department": "Department",
+    "period": "Year ending",
     "transactions": "Transactions per year",
     "digital_take_up": "Digital take-up",
     "cost_per_transaction": "Cost per transaction",
@@ -40,20 +41,18 @@ def _row(service: dict) -> html.Tr:
         html.Td([service["department"],
                  html.Span(service["agency"], className="pp-agency") if service["agency"] else None],
                 className="govuk-table__cell"),
+        html.Td(period.short_label if period else "—", className="govuk-table__cell pp-period"),
     ]
     for metric_id in NUMERIC:
         value = service[metric_id]
         text = METRICS[metric_id].format(value, exact=True) if pd.notna(value) else "Not reported"
         cells.append(html.Td(text, className="govuk-table__cell govuk-table__cell--numeric",
                              **{"data-value": "" if pd.isna(value) else repr(float(value))}))
-    cells.insert(2, html.Td(period.short_label if period else "—", className="govuk-table__cell pp-period"))
     return html.Tr(cells, className="govuk-table__row")
 
 
 def services_head(sort: str, descending: bool) -> list:
-    headers = [_header(c, sort, descending) for c in COLUMNS]
-    headers.insert(2, html.Th("Year ending", scope="col", className="govuk-table__header"))
-    return [html.Tr(headers, className="govuk-table__row")]
+    return [html.Tr([_header(c, sort, descending) for c in COLUMNS], className="govuk-table__row")]
 
 
 def services_rows(frame: pd.DataFrame) -> list:

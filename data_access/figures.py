@@ -121,7 +121,7 @@ def _latest_period_per_service():
             .where(_TRANSACTIONS).group_by(m.c.service_id).subquery())
 
 
-INDEX_SORTS = ("name", "department", "transactions", "digital_take_up", "cost_per_transaction")
+INDEX_SORTS = ("name", "department", "period", "transactions", "digital_take_up", "cost_per_transaction")
 
 
 @memoized
@@ -161,6 +161,7 @@ def _filtered(query, search, department, agency):
 
 
 def _sorted(frame: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
-    key = (lambda s: s.str.lower()) if column in ("name", "department") else None
+    column = "period_end" if column == "period" else column
+    key = (lambda s: s.str.lower() if s.name in ("name", "department") else s)
     return frame.sort_values([column, "name"], ascending=[not descending, True], key=key,
                              na_position="last", ignore_index=True)

@@ -120,3 +120,10 @@ def test_channel_volumes_add_up_to_the_published_total(database):
     assert latest.loc["digital", "volume"] == 38_522_671
     assert not latest.loc["digital", "illustrative"] and latest.loc["phone", "illustrative"]
     assert figures.illustrative_metrics("vehicle-tax-renewals") >= {"transactions", "rating", "started"}
+
+
+def test_sorting_by_year_puts_the_oldest_latest_year_first(database):
+    frame = figures.service_index(sort="period", descending=False)
+    periods = [p for p in frame["period"] if p is not None]
+    assert periods == sorted(periods) and periods[0] == YearEnding(2012, 3)
+    assert frame["period"].iloc[len(periods):].isna().all()
