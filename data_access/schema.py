@@ -6,8 +6,9 @@ dimension = channel), cost per transaction, completion (`started`, `completed`) 
 satisfaction ratings (metric `rating`, dimension '1'..'5'). Data sets pushed through the data
 API map their records onto the same rows, so every page reads one source.
 """
-from sqlalchemy import (BigInteger, Boolean, Column, Date, Float, ForeignKey, Index, Integer,
-                        MetaData, String, Table, Text, UniqueConstraint, false)
+from sqlalchemy import (JSON, BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        MetaData, String, Table, Text, UniqueConstraint, false, true)
+from sqlalchemy.dialects.postgresql import JSONB
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -57,4 +58,75 @@ measurements = Table(
                      name="uq_measurements_row"),
     Index(None, "service_id", "period_end", "metric"),
     Index(None, "period_end", "metric"),
+)
+
+
+# --- the data API: data sets of records (Backdrop's model), their write tokens and an audit log ---
+
+JSON_DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
+
+data_sets = Table(
+    "data_sets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("data_group", String(60), nullable=False),
+    Column("data_type", String(60), nullable=False),
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="SET NULL"), index=True),
+    Column("json_schema", JSON_DOCUMENT),  # JSON Schema every record must meet
+    Column("auto_ids", JSON_DOCUMENT),  # list of field names combined into _id
+    Column("published", Boolean, nullable=False, server_default=true()),
+    Column("queryable", Boolean, nullable=False, server_default=true()),
+    Column("realtime", Boolean, nullable=False, server_default=false()),
+    Column("max_age_expected", Integer),  # seconds
+    Column("created_at", DateTime, nullable=False),  # all datetimes are naive UTC
+    Column("last_written_at", DateTime),
+    UniqueConstraint("data_group", "data_type", name="uq_data_sets_name"),
+)
+
+write_tokens = Table(
+    "write_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("data_set_id", Integer, ForeignKey("data_sets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256 hex of the token
+    Column("label", String(200), nullable=False, server_default=""),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("last_used_at", DateTime),
+)
+
+PERIOD_KEYS = ("hour", "day", "week", "month", "quarter", "year")
+
+records = Table(
+    "records", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("data_set_id", Integer, ForeignKey("data_sets.id", ondelete="CASCADE"), nullable=False),
+    Column("record_id", String(400), nullable=False),  # the record's _id
+    Column("timestamp", DateTime),  # _timestamp, UTC
+    *[Column(f"{key}_start_at", DateTime) for key in PERIOD_KEYS],
+    Column("data", JSON_DOCUMENT, nullable=False),  # the record's own fields (no _ fields)
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("data_set_id", "record_id", name="uq_records_id"),
+    Index(None, "data_set_id", "timestamp"),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("actor", String(200), nullable=False),  # "token 12 (label)" or "user alice"; never a token
+    Column("action", String(20), nullable=False),  # write, replace, patch, delete, upload, refused
+    Column("data_set", String(130), nullable=False),  # group/type
+    Column("status", Integer, nullable=False),  # the HTTP status answered
+    Column("records", Integer, nullable=False, server_default="0"),
+    Column("first_timestamp", DateTime),
+    Column("last_timestamp", DateTime),
+    Column("detail", Text),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(120), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(20), nullable=False),  # admin or editor
+    Column("created_at", DateTime, nullable=False),
 )
