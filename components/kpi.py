@@ -5,6 +5,7 @@ from dash import html
 
 from domain.metrics import Metric
 from domain.periods import YearEnding
+from domain.suppression import SUPPRESSED, threshold
 
 ARROWS = {"up": "▲", "down": "▼", "no change": "▶"}
 
@@ -33,6 +34,9 @@ def kpi_tile(metric: Metric, value, previous, period: YearEnding,
         html.P(change_text(metric, value, previous, previous_period), className="pp-kpi__change",
                id=f"kpi-{metric.id}-change"),
     ]
+    if value == SUPPRESSED:
+        parts.insert(2, html.P(f"Fewer than {threshold()}: not shown, to protect privacy",
+                               className="pp-kpi__change"))
     if illustrative:
         parts.append(html.Strong("Illustrative", className="govuk-tag govuk-tag--grey pp-kpi__tag",
                                  title="Generated for this demo; not reported by the service"))

@@ -13,6 +13,7 @@ from components.palette import DARK_BLUE, channel_colour
 from domain.channels import channel_name, channel_order
 from domain.metrics import METRICS, format_count
 from domain.periods import YearEnding
+from domain.suppression import SUPPRESSED, numeric, suppress_columns, threshold
 
 PERIOD_COLUMNS = ["Year ending", "Period start", "Period end"]
 
@@ -35,7 +36,7 @@ def channel_frame(volumes: pd.DataFrame) -> pd.DataFrame:
     for channel in wide.columns:
         frame[channel_name(channel)] = wide[channel].values
     frame["Total"] = wide.sum(axis=1, min_count=1).values
-    return frame
+    return suppress_columns(frame, channel_series(frame) + ["Total"])
 
 
 def channel_series(frame: pd.DataFrame) -> list[str]:
@@ -48,7 +49,7 @@ def channel_figure(frame: pd.DataFrame, selected: YearEnding | None,
     names = {channel_name(c): c for c in ["digital", "phone", "paper", "face_to_face", "unspecified"]}
     for series in channel_series(frame):
         label = f"{series} (illustrative)" if series in illustrative else series
-        figure.add_bar(x=frame["Year ending"], y=frame[series], name=label,
+        figure.add_bar(x=frame["Year ending"], y=numeric(frame[series]), name=label,
                        marker_color=channel_colour(names.get(series, series)),
                        hovertemplate="%{y:,.0f}<extra>" + label + "</extra>")
     figure.update_layout(barmode="stack")
@@ -62,9 +63,12 @@ def channel_summary(frame: pd.DataFrame, selected: YearEnding) -> str:
         return f"No transactions are reported for the {selected.phrase}."
     row = rows.iloc[0]
     total = row["Total"]
+    if total == SUPPRESSED:
+        return (f"In the {selected.phrase} there were fewer than {threshold()} transactions: "
+                "the figures are suppressed to protect privacy.")
     shares = [f"{series.lower()} {row[series] / total:.1%}" for series in channel_series(frame)
-              if pd.notna(row[series]) and total]
-    first = frame.dropna(subset=["Total"]).iloc[0]
+              if row[series] != SUPPRESSED and pd.notna(row[series]) and total]
+    first = frame[numeric(frame["Total"]).notna()].iloc[0]
     trend = (f" In the year to {_ending(first)} there were {format_count(first['Total'], words=True)}."
              if first["Year ending"] != selected.short_label else "")
     return (f"In the {selected.phrase} there were {format_count(total, words=True)} transactions"
@@ -85,12 +89,13 @@ def take_up_frame(figures: pd.DataFrame) -> pd.DataFrame:
     frame["Digital transactions"] = known["digital_volume"].values
     frame["Transactions with a reported channel"] = known["channel_volume"].values
     frame["Digital take-up (%)"] = (known["digital_take_up"] * 100).round(2).values
-    return frame
+    counts = ["Digital transactions", "Transactions with a reported channel"]
+    return suppress_columns(suppress_columns(frame, ["Digital take-up (%)"], frame[counts[1]]), counts)
 
 
 def take_up_figure(frame: pd.DataFrame, selected: YearEnding | None) -> go.Figure:
     figure = go.Figure(go.Scatter(
-        x=frame["Year ending"], y=frame["Digital take-up (%)"], mode="lines+markers",
+        x=frame["Year ending"], y=numeric(frame["Digital take-up (%)"]), mode="lines+markers",
         name="Digital take-up", line={"color": DARK_BLUE, "width": 3}, marker={"size": 8},
         hovertemplate="%{y:.2f}%<extra>Digital take-up</extra>"))
     base_layout(figure, "Digital take-up (%)")
@@ -103,8 +108,10 @@ def take_up_summary(frame: pd.DataFrame, selected: YearEnding) -> str:
     rows = frame[frame["Year ending"] == selected.short_label]
     if rows.empty:
         return f"Digital take-up is not known for the {selected.phrase}."
+    if rows.iloc[0]["Digital take-up (%)"] == SUPPRESSED:
+        return f"Digital take-up is suppressed for the {selected.phrase}: fewer than {threshold()} transactions."
     now = rows.iloc[0]["Digital take-up (%)"] / 100
-    first = frame.iloc[0]
+    first = frame[numeric(frame["Digital take-up (%)"]).notna()].iloc[0]
     text = f"Digital take-up was {metric.format(now)} in the {selected.phrase}"
     if first["Year ending"] != selected.short_label:
         text += f", against {metric.format(first['Digital take-up (%)'] / 100)} in the year to {_ending(first)}"

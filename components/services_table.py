@@ -4,7 +4,8 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
-from domain.metrics import METRICS
+from domain.metrics import METRICS, suppress_kpis
+from domain.suppression import SUPPRESSED
 
 # column id -> header; ids match data_access.figures.INDEX_SORTS
 COLUMNS = {
@@ -45,9 +46,10 @@ def _row(service: dict) -> html.Tr:
     ]
     for metric_id in NUMERIC:
         value = service[metric_id]
-        text = METRICS[metric_id].format(value, exact=True) if pd.notna(value) else "Not reported"
+        shown = value == SUPPRESSED or pd.notna(value)
+        text = METRICS[metric_id].format(value, exact=True) if shown else "Not reported"
         cells.append(html.Td(text, className="govuk-table__cell govuk-table__cell--numeric",
-                             **{"data-value": "" if pd.isna(value) else repr(float(value))}))
+                             **{"data-value": repr(float(value)) if shown and value != SUPPRESSED else ""}))
     return html.Tr(cells, className="govuk-table__row")
 
 
@@ -56,7 +58,7 @@ def services_head(sort: str, descending: bool) -> list:
 
 
 def services_rows(frame: pd.DataFrame) -> list:
-    return [_row(s) for s in frame.to_dict("records")]
+    return [_row(s) for s in suppress_kpis(frame).to_dict("records")]
 
 
 def services_table(frame: pd.DataFrame, sort: str, descending: bool, caption: str) -> html.Table:
@@ -70,12 +72,14 @@ def services_table(frame: pd.DataFrame, sort: str, descending: bool, caption: st
 
 def index_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as CSV: the same rows and figures, unformatted."""
+    frame = suppress_kpis(frame)
+    take_up = frame["digital_take_up"].map(lambda v: v if v == SUPPRESSED else round(v * 100, 2))
     return pd.DataFrame({
         "Service": frame["name"], "Slug": frame["slug"], "Department": frame["department"],
         "Agency": frame["agency"],
         "Period start": [p.start.isoformat() if p else None for p in frame["period"]],
         "Period end": [p.last_day.isoformat() if p else None for p in frame["period"]],
         "Transactions per year": frame["transactions"],
-        "Digital take-up (%)": (frame["digital_take_up"] * 100).round(2),
+        "Digital take-up (%)": take_up,
         "Cost per transaction (£)": frame["cost_per_transaction"],
     })

@@ -12,6 +12,8 @@ from typing import Callable
 
 import pandas as pd
 
+from domain.suppression import SUPPRESSED, suppress_columns
+
 RATINGS = (1, 2, 3, 4, 5)
 RATING_COLUMNS = [f"rating_{r}" for r in RATINGS]
 
@@ -69,9 +71,12 @@ class Metric:
     definition: str
     compute: Callable[[pd.DataFrame], pd.Series]
     higher_is_better: bool | None = None
+    count: str | None = None  # the count of people or events behind it, which must not be small
 
     def format(self, value, exact: bool = False) -> str:
         """The value for people: '47.1m', '£1.10', '81.9%' (with exact=True, '47,055,169')."""
+        if value == SUPPRESSED:
+            return "Suppressed"
         value = float("nan") if value is None else float(value)
         if exact and self.unit == "count":
             return "No data" if math.isnan(value) else f"{value:,.0f}"
@@ -82,7 +87,7 @@ class Metric:
     def change(self, old, new) -> tuple[str, str] | None:
         """(direction, size) of the change from old to new: ('up', '2.3%'),
         ('down', '1.2 percentage points'), ('no change', ''); None if it can't be said."""
-        if _missing(old) or _missing(new):
+        if _missing(old) or _missing(new) or SUPPRESSED in (old, new):
             return None
         if self.unit == "percent":
             size, text = (new - old) * 100, f"{abs(new - old) * 100:.1f} percentage points"
@@ -103,22 +108,22 @@ def _missing(value) -> bool:
 METRICS = {m.id: m for m in [
     Metric("transactions", "Transactions per year", "count",
            "Transactions completed in the 12 months, all channels.",
-           lambda t: t["volume"], True),
+           lambda t: t["volume"], True, "volume"),
     Metric("total_cost", "Total cost", "gbp",
            "Transactions × cost per transaction, as supplied by the department.",
-           lambda t: t["total_cost"].where(t["costed_volume"] > 0), None),
+           lambda t: t["total_cost"].where(t["costed_volume"] > 0), None, "costed_volume"),
     Metric("cost_per_transaction", "Cost per transaction", "gbp",
            "Total cost ÷ transactions with a reported cost (volume-weighted across services).",
            lambda t: _ratio(t["total_cost"], t["costed_volume"]), False),
     Metric("digital_take_up", "Digital take-up", "percent",
            "Digital transactions ÷ all transactions whose channel is reported.",
-           lambda t: _ratio(t["digital_volume"], t["channel_volume"]), True),
+           lambda t: _ratio(t["digital_volume"], t["channel_volume"]), True, "channel_volume"),
     Metric("completion_rate", "Completion rate", "percent",
            "Digital transactions completed ÷ digital transactions started.",
-           lambda t: _ratio(t["completed"], t["started"]), True),
+           lambda t: _ratio(t["completed"], t["started"]), True, "started"),
     Metric("user_satisfaction", "User satisfaction", "percent",
            "(Mean rating − 1) ÷ 4, from ratings 1 (very dissatisfied) to 5 (very satisfied).",
-           _satisfaction, True),
+           _satisfaction, True, "responses"),
 ]}
 
 KPI_ORDER = ["transactions", "total_cost", "cost_per_transaction", "digital_take_up",
@@ -134,4 +139,14 @@ def kpis(totals: pd.DataFrame) -> pd.DataFrame:
     for metric_id in KPI_ORDER:
         out[metric_id] = METRICS[metric_id].compute(out).astype(float)
     out["responses"] = _responses(out)
+    return out
+
+
+def suppress_kpis(frame: pd.DataFrame) -> pd.DataFrame:
+    """KPIs (and the transactions count) made of a small count of people or events are suppressed."""
+    out = frame
+    for metric_id in KPI_ORDER:
+        metric = METRICS[metric_id]
+        if metric.count and metric_id in out:
+            out = suppress_columns(out, [metric_id], counts=out[metric.count])
     return out

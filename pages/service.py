@@ -11,7 +11,8 @@ from components.tables import data_table
 from data_access.figures import channel_volumes, illustrative_metrics, service_figures
 from data_access.services import get_service
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
-from domain.metrics import KPI_ORDER, METRICS, format_percent
+from domain.metrics import KPI_ORDER, METRICS, format_percent, suppress_kpis
+from domain.suppression import SUPPRESSED
 from domain.periods import YearEnding
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -19,7 +20,10 @@ dash.register_page(__name__, path_template="/services/<slug>", title="Service â€
 
 # which stored metrics each KPI is built from, to know when it is illustrative
 KPI_SOURCES = {"completion_rate": {"started", "completed"}, "user_satisfaction": {"rating"}}
-COUNT = lambda v: "" if v != v else f"{v:,.0f}"  # noqa: E731  (NaN != NaN)
+def count_cell(value) -> str:
+    if value == SUPPRESSED:
+        return "Suppressed"
+    return "" if value != value else f"{value:,.0f}"  # NaN != NaN
 
 
 def periods_with_transactions(figures) -> list[YearEnding]:
@@ -92,7 +96,8 @@ def _figures(slug, selected):
 
 
 def _kpis(figures, selected, illustrative):
-    rows = {p: row for p, row in zip(figures["period"], figures.to_dict("records"))}
+    shown = suppress_kpis(figures)
+    rows = {p: row for p, row in zip(shown["period"], shown.to_dict("records"))}
     current = rows.get(selected, {})
     earlier = [p for p in rows if p < selected]
     previous_period = earlier[-1] if earlier else None
@@ -111,7 +116,7 @@ def _channel_chart(slug, selected, illustrative):
              if illustrative_names else [])
     table = data_table(frame.drop(columns=["Period start", "Period end"]),
                        "Transactions in the year, by channel",
-                       {c: COUNT for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
+                       {c: count_cell for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
                        row_header="Year ending", table_id="channels-table")
     return chart_card("channels", "Transactions by channel", channel_figure(frame, selected, illustrative_names),
                       channel_summary(frame, selected), table, f"/services/{slug}/channels.csv", notes)
@@ -120,8 +125,8 @@ def _channel_chart(slug, selected, illustrative):
 def _take_up_chart(slug, figures, selected):
     frame = take_up_frame(figures)
     table = data_table(frame.drop(columns=["Period start", "Period end"]), "Digital take-up by year",
-                       {"Digital transactions": COUNT, "Transactions with a reported channel": COUNT,
-                        "Digital take-up (%)": lambda v: format_percent(v / 100)},
+                       {"Digital transactions": count_cell, "Transactions with a reported channel": count_cell,
+                        "Digital take-up (%)": lambda v: "Suppressed" if v == SUPPRESSED else format_percent(v / 100)},
                        row_header="Year ending", table_id="take-up-table")
     return chart_card("take-up", "Digital take-up", take_up_figure(frame, selected),
                       take_up_summary(frame, selected), table, f"/services/{slug}/digital-take-up.csv",

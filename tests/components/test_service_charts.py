@@ -52,3 +52,16 @@ def test_take_up_frame_figure_and_summary_agree():
     assert list(figure.data[0].y) == [60.0, 80.0]
     assert take_up_summary(frame, Y17) == ("Digital take-up was 80.0% in the year to September 2017, "
                                            "against 60.0% in the year to September 2016.")
+
+
+def test_small_counts_are_suppressed_in_the_frame_the_figure_and_the_summary():
+    volumes = pd.DataFrame([(Y17, "digital", 3.0), (Y17, "phone", 1.0), (Y16, "digital", 40.0),
+                            (Y16, "phone", 2.0)], columns=["period", "channel", "volume"])
+    frame = channel_frame(volumes)
+    assert frame["Digital"].tolist() == [40.0, "suppressed"]
+    assert frame["Phone"].tolist() == ["suppressed", "suppressed"]
+    assert frame["Total"].tolist() == [42.0, "suppressed"]
+    figure = channel_figure(frame, Y17)
+    assert pd.isna(figure.data[0].y[1]) and figure.data[0].y[0] == 40
+    assert "fewer than 5 transactions" in channel_summary(frame, Y17)
+    assert "suppressed" in frame.to_csv(index=False)

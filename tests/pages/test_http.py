@@ -78,3 +78,12 @@ def test_production_server_caches_in_redis(postgresql_server, postgresql_url, re
     get_csv(postgresql_server + "/services.csv?department=hmrc")
     prefix = cache_config()["CACHE_KEY_PREFIX"]
     assert redis.Redis.from_url(redis_url).keys(prefix + "*")
+
+
+def test_small_counts_are_suppressed_in_the_services_csv(server):
+    rows = get_csv(server + "/services.csv")
+    suppressed = [r for r in rows if r["Transactions per year"] == "suppressed"]
+    assert len(suppressed) > 10
+    assert {r["Digital take-up (%)"] for r in suppressed} <= {"suppressed", ""}
+    shown = [float(r["Transactions per year"]) for r in rows if r["Transactions per year"] not in ("suppressed", "")]
+    assert all(v == 0 or v >= 5 for v in shown)
