@@ -36,10 +36,12 @@ def create_app() -> Dash:
     app.index_string = INDEX_STRING
     app.layout = page_shell(dash.page_container)
     init_cache(app.server)
+    from admin import register_admin
+    from api import register_api
     from pages.downloads import register_downloads
-    from pages.status import register_status
     register_downloads(app.server)
-    register_status(app.server)
+    register_api(app.server)
+    register_admin(app.server)
     return app
 
 

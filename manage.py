@@ -1,49 +1,163 @@
-"""Command line: `python manage.py migrate` and `python manage.py load-demo`.
+"""Command line for the Performance Platform (acts on the database of DATABASE_URL).
 
-Both act on the database named by DATABASE_URL (SQLite under instance/ by default).
+  python manage.py migrate
+  python manage.py load-demo [--if-empty]
+  python manage.py data-set create GROUP TYPE [--schema FILE] [--auto-ids a,b] [--unpublished] ...
+  python manage.py data-set configure GROUP TYPE [...same options...]
+  python manage.py data-set list
+  python manage.py token issue GROUP TYPE [--label TEXT]    (the token is shown once)
+  python manage.py token list GROUP TYPE
+  python manage.py token revoke TOKEN_ID
+  python manage.py user create USERNAME --role admin|editor  (password from stdin or a prompt)
 """
 import argparse
+import getpass
+import json
 import sys
 import time
 
 from data_access.cache import clear_cache
 from data_access.db import get_engine
-from data_access.demo.load import load_demo
 from data_access.migrate import upgrade
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="manage.py", description=__doc__.splitlines()[0])
+def _data_set_options(parser) -> None:
+    parser.add_argument("group")
+    parser.add_argument("type")
+    parser.add_argument("--schema", metavar="FILE", help="a JSON Schema file every record must meet")
+    parser.add_argument("--auto-ids", metavar="FIELDS", help="comma-separated fields that make a record's _id")
+    parser.add_argument("--published", dest="published", action="store_true", default=None)
+    parser.add_argument("--unpublished", dest="published", action="store_false")
+    parser.add_argument("--queryable", dest="queryable", action="store_true", default=None)
+    parser.add_argument("--not-queryable", dest="queryable", action="store_false")
+    parser.add_argument("--realtime", dest="realtime", action="store_true", default=None)
+    parser.add_argument("--not-realtime", dest="realtime", action="store_false")
+    parser.add_argument("--max-age", type=int, metavar="SECONDS", help="expected time between updates")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="manage.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("migrate", help="create or upgrade the database schema")
     demo = commands.add_parser("load-demo", help="replace the data with the demo set (real GOV.UK "
                                                  "Performance Platform figures, 2011-2017)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if services exist")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
-    args = parser.parse_args(argv)
 
+    data_set = commands.add_parser("data-set", help="create, configure and list data sets")
+    data_set_commands = data_set.add_subparsers(dest="action", required=True)
+    _data_set_options(data_set_commands.add_parser("create"))
+    _data_set_options(data_set_commands.add_parser("configure"))
+    data_set_commands.add_parser("list")
+
+    token = commands.add_parser("token", help="issue, list and revoke write tokens")
+    token_commands = token.add_subparsers(dest="action", required=True)
+    issue = token_commands.add_parser("issue")
+    issue.add_argument("group")
+    issue.add_argument("type")
+    issue.add_argument("--label", default="")
+    listing = token_commands.add_parser("list")
+    listing.add_argument("group")
+    listing.add_argument("type")
+    token_commands.add_parser("revoke").add_argument("token_id", type=int)
+
+    user = commands.add_parser("user", help="create users who sign in to the admin pages")
+    user_commands = user.add_subparsers(dest="action", required=True)
+    create = user_commands.add_parser("create")
+    create.add_argument("username")
+    create.add_argument("--role", choices=["admin", "editor"], required=True)
+    return parser
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
     engine = get_engine()
     print(f"Database: {engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
     with engine.begin() as conn:
         upgrade(conn)
-    if args.command == "load-demo":
-        return _load_demo(engine, args)
-    return 0
+    handler = {"migrate": lambda a: 0, "load-demo": _load_demo, "data-set": _data_set, "token": _token,
+               "user": _user}[args.command]
+    try:
+        return handler(args)
+    except ValueError as error:  # DataSetError and friends: a clear message, no traceback
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
-def _load_demo(engine, args) -> int:
+def _load_demo(args) -> int:
+    from data_access.demo.load import load_demo
     from data_access.services import service_count
     if args.if_empty and service_count() > 0:
         print("The database already holds services; left as it is.", file=sys.stderr)
         return 0
     began = time.perf_counter()
-    with engine.begin() as conn:
+    with get_engine().begin() as conn:
         report = load_demo(conn, progress=not args.quiet)
     clear_cache()
     print(f"Loaded {report.services} services, {report.organisations} organisations and "
           f"{report.measurements:,} figures in {time.perf_counter() - began:.1f} s.", file=sys.stderr)
     for note in report.notes:
         print(f"  note: {note}", file=sys.stderr)
+    return 0
+
+
+def _settings(args) -> dict:
+    settings = {k: getattr(args, k) for k in ("published", "queryable", "realtime") if getattr(args, k) is not None}
+    if args.max_age is not None:
+        settings["max_age_expected"] = args.max_age
+    if args.auto_ids:
+        settings["auto_ids"] = [f.strip() for f in args.auto_ids.split(",") if f.strip()]
+    if args.schema:
+        with open(args.schema, encoding="utf-8") as file:
+            settings["json_schema"] = json.load(file)
+    return settings
+
+
+def _data_set(args) -> int:
+    from data_access import data_sets
+    if args.action == "list":
+        for d in data_sets.list_data_sets():
+            flags = ", ".join(f for f, on in (("published", d.published), ("realtime", d.realtime),
+                                             ("queryable", d.queryable)) if on)
+            print(f"{d.name}\t{flags}\tmax age {d.max_age_expected or '-'}\tlast written {d.last_written_at or 'never'}")
+        return 0
+    create = args.action == "create"
+    with get_engine().begin() as conn:
+        found = (data_sets.create_data_set if create else data_sets.configure_data_set)(
+            conn, args.group, args.type, **_settings(args))
+    print(f"{'Created' if create else 'Configured'} data set {found.name}.", file=sys.stderr)
+    return 0
+
+
+def _token(args) -> int:
+    from data_access import data_sets
+    if args.action == "revoke":
+        with get_engine().begin() as conn:
+            done = data_sets.revoke_token(conn, args.token_id)
+        print(f"Token {args.token_id} {'revoked' if done else 'was not live: nothing changed'}.", file=sys.stderr)
+        return 0 if done else 1
+    found = data_sets.get_data_set(args.group, args.type)
+    if found is None:
+        raise ValueError(f"no data set {args.group}/{args.type}")
+    if args.action == "list":
+        for token in data_sets.list_tokens(found):
+            state = f"revoked {token['revoked_at']}" if token["revoked_at"] else "live"
+            print(f"{token['id']}\t{token['label'] or '-'}\t{state}\tlast used {token['last_used_at'] or 'never'}")
+        return 0
+    with get_engine().begin() as conn:
+        token = data_sets.issue_token(conn, found, args.label)
+    print(f"Write token for {found.name} (shown once; only its hash is kept):", file=sys.stderr)
+    print(token)
+    return 0
+
+
+def _user(args) -> int:
+    from data_access.users import create_user
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
+    with get_engine().begin() as conn:
+        create_user(conn, args.username, password, args.role)
+    print(f"Created {args.role} {args.username}.", file=sys.stderr)
     return 0
 
 

@@ -4,8 +4,18 @@ The types here are shared by the write API, uploads and storage (docs/data-api-d
 """
 from __future__ import annotations
 
+import base64
+import json
+import math
+import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+
+from ingest.privacy import find_personal_data
 
 PERIOD_KEYS = ("hour", "day", "week", "month", "quarter", "year")
 
@@ -56,3 +66,247 @@ def period_starts(timestamp: datetime | None) -> dict[str, datetime | None]:
         "quarter": day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1),
         "year": day.replace(month=1, day=1),
     }
+
+
+# --- validation -------------------------------------------------------------------------------
+
+FIELD_NAME = re.compile(r"[a-z_][a-z0-9_]+")  # used with fullmatch: "$" would let "name\n" through
+SENT_RESERVED = ("_timestamp", "_start_at", "_end_at", "_id")
+TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
+MAX_ID_LENGTH = 400
+MAX_ERRORS = 1000  # a body can hold thousands of bad records; the first ones are enough to fix it
+MAX_SAFE_INTEGER = 2**53 - 1  # beyond it JavaScript clients, and sums in SQLite, go wrong
+
+
+class ErrorList:
+    """Collects errors up to a cap; raises them all together."""
+
+    def __init__(self, limit: int = MAX_ERRORS):
+        self.errors: list[RecordError] = []
+        self.limit = limit
+        self.left_out = 0
+
+    def add(self, index: int | None, field: str | None, message: str) -> None:
+        if len(self.errors) < self.limit:
+            self.errors.append(RecordError(index, field, message))
+        else:
+            self.left_out += 1
+
+    @property
+    def count(self) -> int:
+        return len(self.errors) + self.left_out
+
+    def raise_if_any(self) -> None:
+        if not self.errors:
+            return
+        errors = list(self.errors)
+        if self.left_out:
+            errors.append(RecordError(None, None, f"{self.left_out} more error(s) not listed"))
+        raise ValidationFailed(errors)
+
+
+def validate_records(
+    body, config: DataSetConfig, row_numbers: list[int] | None = None
+) -> list[Record]:
+    """The body (what json.loads gave, or parsed upload rows) as records; every error, or nothing."""
+    if isinstance(body, dict):
+        body = [body]
+    if not isinstance(body, list):
+        message = "the body must be a JSON object (one record) or a list of objects"
+        raise ValidationFailed([RecordError(None, None, message)])
+    schema = _schema_validator(config.json_schema)
+    errors = ErrorList()
+    records = []
+    for position, item in enumerate(body):
+        index = _index(position, row_numbers)
+        record = _validate_record(item, index, config, schema, errors)
+        if record is not None:
+            records.append(record)
+    errors.raise_if_any()
+    return records
+
+
+def _index(position: int, row_numbers: list[int] | None) -> int:
+    if row_numbers is not None and position < len(row_numbers):
+        return row_numbers[position]
+    return position
+
+
+def _validate_record(item, index, config, schema, errors: ErrorList) -> Record | None:
+    if not isinstance(item, dict):
+        errors.add(index, None, f"a record must be a JSON object, not {_kind(item)}")
+        return None
+    errors_before = errors.count
+    for name, value in item.items():
+        _check_field(name, value, index, errors)
+    times = {name: _utc(item[name], name, index, errors) for name in TIME_FIELDS if name in item}
+    record_id = _record_id(item, times, index, config, errors)
+    if schema is not None:
+        _check_schema(item, schema, index, errors)
+    if errors.count > errors_before:
+        return None
+    data = {k: v for k, v in item.items() if k not in SENT_RESERVED}
+    data.update({k: times[k].isoformat() + "+00:00" for k in ("_start_at", "_end_at") if k in times})
+    return Record(record_id=record_id, timestamp=times.get("_timestamp"), data=data)
+
+
+def _check_field(name, value, index, errors: ErrorList) -> None:
+    if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
+        message = (
+            "field names must be lower-case letters, digits and underscores, at least 2 characters, "
+            "not starting with a digit"
+        )
+        errors.add(index, str(name), message)
+    elif name.startswith("_") and name not in SENT_RESERVED:
+        message = "names starting with '_' are reserved: only _timestamp, _start_at, _end_at and _id may be sent"
+        errors.add(index, name, message)
+    problem = _value_problem(str(name), value)
+    if problem:
+        errors.add(index, str(name), problem)
+
+
+def _value_problem(name: str, value) -> str | None:
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        if abs(value) > MAX_SAFE_INTEGER:
+            return f"whole numbers must be between -{MAX_SAFE_INTEGER} and {MAX_SAFE_INTEGER}"
+        return _personal(name, str(value))  # a card number sent as a number is still one
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "numbers must be finite (not NaN or Infinity)"
+    if isinstance(value, str):
+        return _personal(name, value)
+    if isinstance(value, (dict, list)):
+        return "values must be a string, number, true, false or null: nested objects and lists are not allowed"
+    return f"values must be a string, number, true, false or null, not {type(value).__name__}"
+
+
+def _personal(name: str, value: str) -> str | None:
+    reason = find_personal_data(name, value)
+    if reason:
+        return f"{reason}: the platform takes aggregated, anonymised figures only, never personal data"
+    return None
+
+
+def _utc(value, name: str, index, errors: ErrorList) -> datetime | None:
+    """An ISO 8601 datetime with an offset or Z, as naive UTC."""
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        message = "must be an ISO 8601 date and time with an offset or Z, e.g. 2013-01-01T00:00:00+00:00"
+        errors.add(index, name, message)
+    return parsed
+
+
+def parse_timestamp(value) -> datetime | None:
+    """`value` as naive UTC if it is an ISO 8601 datetime string with an offset or Z, else None."""
+    if not isinstance(value, str) or not value.strip() == value or len(value) > 64:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            return None
+        return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _record_id(item: dict, times: dict, index, config, errors: ErrorList) -> str | None:
+    if "_id" in item:  # a sent _id wins over auto_ids: the client named the record itself
+        record_id = item["_id"]
+        if not isinstance(record_id, str) or not record_id.strip():
+            errors.add(index, "_id", "must be a non-empty string")
+        elif len(record_id) > MAX_ID_LENGTH:
+            errors.add(index, "_id", f"must be at most {MAX_ID_LENGTH} characters long")
+        return record_id
+    if config.auto_ids:
+        return _auto_id(item, times, index, config.auto_ids, errors)
+    return None
+
+
+def _auto_id(item: dict, times: dict, index, auto_ids, errors: ErrorList) -> str | None:
+    """urlsafe base64 of the auto_ids values joined by '.' (as Backdrop did, but unambiguous)."""
+    parts = []
+    for name in auto_ids:
+        if item.get(name) is None:
+            errors.add(index, name, f"this data set builds each record's _id from {', '.join(auto_ids)}: "
+                       f"'{name}' must have a value")
+            continue
+        parts.append(_id_part(item[name], times.get(name)))
+    if len(parts) < len(auto_ids) or any(part is None for part in parts):
+        return None
+    joined = ".".join(parts)
+    return base64.urlsafe_b64encode(joined.encode("utf-8")).decode("ascii")
+
+
+def _id_part(value, time: datetime | None) -> str | None:
+    if time is not None:
+        return time.isoformat() + "+00:00"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return json.dumps(value)  # true, 287, 1.5: as the client wrote them
+    return None  # a nested or invalid value: already reported
+
+
+# --- JSON Schema ------------------------------------------------------------------------------
+
+KNOWN_SCHEMAS = {
+    "http://json-schema.org/draft-03/schema",
+    "http://json-schema.org/draft-04/schema",
+    "http://json-schema.org/draft-06/schema",
+    "http://json-schema.org/draft-07/schema",
+    "https://json-schema.org/draft/2019-09/schema",
+    "https://json-schema.org/draft/2020-12/schema",
+}
+ISO_FORMATS = FormatChecker()
+
+
+@ISO_FORMATS.checks("date-time")
+def _is_date_time(value) -> bool:
+    return not isinstance(value, str) or parse_timestamp(value) is not None
+
+
+def _schema_validator(schema: dict | None):
+    """A validator for the data set's schema; an unknown "$schema" (the original platform's
+    "http://json-schema.org/schema#", meaning "the latest") gets the latest draft."""
+    if schema is None:
+        return None
+    declared = str(schema.get("$schema", "")).rstrip("#") if isinstance(schema, dict) else ""
+    cls = validator_for(schema) if declared in KNOWN_SCHEMAS else Draft202012Validator
+    try:
+        cls.check_schema(schema)
+    except SchemaError as error:
+        message = f"the data set's JSON Schema is itself invalid ({error.message}); ask the platform team"
+        raise ValidationFailed([RecordError(None, None, message)]) from None
+    return cls(schema, format_checker=ISO_FORMATS)
+
+
+def _check_schema(item: dict, validator, index, errors: ErrorList) -> None:
+    for error in sorted(validator.iter_errors(item), key=lambda e: list(map(str, e.path))):
+        field = str(error.path[0]) if error.path else _required_field(error)
+        message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
+        errors.add(index, field, f"does not match the data set's schema: {message}")
+
+
+def _required_field(error) -> str | None:
+    """The missing property a "required" error is about (its message names it)."""
+    if error.validator != "required" or not isinstance(error.instance, dict):
+        return None
+    for name in error.validator_value:
+        if name not in error.instance and repr(name) in error.message:
+            return name
+    return None
+
+
+def _kind(value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if value is None:
+        return "null"
+    return type(value).__name__

@@ -1,0 +1,140 @@
+"""The admin views. Admins manage data sets and tokens; admins and editors upload files."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+
+from admin import admin, current_user, signed_in
+from api.write import XLSX, Refused, parsed_records
+from data_access.data_sets import (DataSetError, audit, audit_entries, create_data_set, get_data_set,
+                                   issue_token, list_data_sets, list_tokens, revoke_token)
+from data_access.db import get_engine
+from data_access.records import count_records, store_records
+from ingest.templates import TEMPLATES, template_for
+
+
+@admin.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    from data_access.users import authenticate
+    error = None
+    if request.method == "POST":
+        user = authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        if user:
+            session.clear()
+            session["user"] = user
+            target = request.args.get("next", "")
+            return redirect(target if target.startswith("/admin") else url_for("admin.data_sets"))
+        error = "The username or password is not right."
+    return render_template("sign_in.html", error=error), 200 if error is None else 401
+
+
+@admin.route("/sign-out", methods=["POST"])
+def sign_out():
+    session.clear()
+    return redirect(url_for("admin.sign_in"))
+
+
+@admin.route("/")
+@signed_in()
+def data_sets():
+    with get_engine().connect() as conn:
+        rows = [(d, count_records(conn, d)) for d in list_data_sets()]
+    return render_template("data_sets.html", rows=rows)
+
+
+@admin.route("/data-sets/new", methods=["GET", "POST"])
+@signed_in("admin")
+def new_data_set():
+    error = None
+    if request.method == "POST":
+        form = request.form
+        settings = {"published": form.get("published") == "yes", "realtime": form.get("realtime") == "yes"}
+        if form.get("max_age_expected", "").strip():
+            if not form["max_age_expected"].strip().isdigit():
+                error = "Expected time between updates must be a whole number of seconds"
+            else:
+                settings["max_age_expected"] = int(form["max_age_expected"])
+        if form.get("auto_ids", "").strip():
+            settings["auto_ids"] = [f.strip() for f in form["auto_ids"].split(",") if f.strip()]
+        if error is None:
+            try:
+                with get_engine().begin() as conn:
+                    created = create_data_set(conn, form.get("data_group", "").strip(),
+                                              form.get("data_type", "").strip(), **settings)
+                return redirect(url_for("admin.data_set", data_group=created.data_group,
+                                        data_type=created.data_type))
+            except DataSetError as failed:
+                error = str(failed)
+    return render_template("new_data_set.html", error=error, form=request.form), 200 if error is None else 400
+
+
+def _data_set_or_404(data_group: str, data_type: str):
+    found = get_data_set(data_group, data_type)
+    if found is None:
+        abort(404, f"There is no data set {data_group}/{data_type}.")
+    return found
+
+
+@admin.route("/data-sets/<data_group>/<data_type>")
+@signed_in()
+def data_set(data_group, data_type, **extra):
+    found = _data_set_or_404(data_group, data_type)
+    with get_engine().connect() as conn:
+        records = count_records(conn, found)
+    return render_template("data_set.html", data_set=found, records=records, tokens=list_tokens(found),
+                           audit=audit_entries(found.name, limit=20), templates=TEMPLATES, **extra)
+
+
+@admin.route("/data-sets/<data_group>/<data_type>/tokens", methods=["POST"])
+@signed_in("admin")
+def new_token(data_group, data_type):
+    found = _data_set_or_404(data_group, data_type)
+    with get_engine().begin() as conn:
+        token = issue_token(conn, found, request.form.get("label", "").strip())
+    return data_set(data_group, data_type, new_token=token)
+
+
+@admin.route("/data-sets/<data_group>/<data_type>/tokens/<int:token_id>/revoke", methods=["POST"])
+@signed_in("admin")
+def revoke(data_group, data_type, token_id):
+    found = _data_set_or_404(data_group, data_type)
+    if token_id not in {t["id"] for t in list_tokens(found)}:
+        abort(404)
+    with get_engine().begin() as conn:
+        revoke_token(conn, token_id)
+    flash(f"Token {token_id} revoked: it can no longer write to {found.name}.")
+    return redirect(url_for("admin.data_set", data_group=data_group, data_type=data_type))
+
+
+@admin.route("/data-sets/<data_group>/<data_type>/upload", methods=["POST"])
+@signed_in()
+def upload(data_group, data_type):
+    """A CSV or Excel file: every row stored, or none and every error shown."""
+    found = _data_set_or_404(data_group, data_type)
+    file = request.files.get("file")
+    actor = f"user {current_user()['username']}"
+    if file is None or not file.filename:
+        return data_set(data_group, data_type, upload_errors=[], upload_message="Choose a file to upload."), 400
+    kind = XLSX if file.filename.lower().endswith(".xlsx") else "text/csv"
+    try:
+        records = parsed_records(file.read(), kind, found)
+    except Refused as refused:
+        with get_engine().begin() as conn:
+            audit(conn, actor=actor, action="refused", data_set=found.name, status=refused.status,
+                  detail=f"upload {file.filename}: {refused.message}")
+        return data_set(data_group, data_type, upload_errors=refused.errors,
+                        upload_message=f"{file.filename}: {refused.message}"), refused.status
+    with get_engine().begin() as conn:
+        stored = store_records(conn, found, records)
+        audit(conn, actor=actor, action="upload", data_set=found.name, status=200, records=stored,
+              detail=f"upload {file.filename}")
+    flash(f"{file.filename}: {stored} record(s) stored.")
+    return redirect(url_for("admin.data_set", data_group=data_group, data_type=data_type))
+
+
+def template_csv(name: str):
+    """A template for a common data type, to fill in and upload (public)."""
+    template = template_for(name)
+    if template is None:
+        abort(404)
+    return Response(template.content, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{template.filename}"'})
