@@ -5,7 +5,8 @@ query/answers.py shapes the answer. Choices where the contract is silent:
 - an unknown data set, and one that is not queryable, answer 404 with a message that says which;
 - errors (400, 404) carry `Cache-Control: no-cache` and CORS, so browsers can read the message;
 - every 200 carries a strong ETag (sha256 of the body), unpublished ones too (no-cache still revalidates);
-- OPTIONS answers a CORS preflight for reads: GET, HEAD, OPTIONS from any origin.
+- OPTIONS answers a CORS preflight for reads: GET, HEAD, OPTIONS from any origin;
+- small counts are replaced by "suppressed" (domain/suppression.py), in JSON and CSV alike.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from flask import Flask, Response, request
 
 from data_access.data_sets import get_data_set
 from data_access.record_queries import run_query
+from domain.suppression import suppress_record
 from query.answers import answer, to_csv
 from query.parse import InvalidQuery, parse_query
 
@@ -40,10 +42,12 @@ def read(data_group: str, data_type: str) -> Response:
     except InvalidQuery as invalid:
         return _error(400, invalid.message)
     result = run_query(data_set.id, query)
+    keep = frozenset(query.group_by)
+    rows = [suppress_record(row, keep) for row in result.rows]  # small counts never leave the server
     if query.format == "csv":
-        response = Response(to_csv(result.query, result.rows), mimetype="text/csv")
+        response = Response(to_csv(result.query, rows), mimetype="text/csv")
     else:
-        body = answer(result.query, result.rows)
+        body = answer(result.query, rows)
         if not data_set.published:
             body["warning"] = UNPUBLISHED_WARNING
         response = Response(json.dumps(body, sort_keys=True), mimetype="application/json")

@@ -13,7 +13,7 @@ from components.palette import DARK_BLUE, channel_colour
 from domain.channels import channel_name, channel_order
 from domain.metrics import METRICS, format_count
 from domain.periods import YearEnding
-from domain.suppression import SUPPRESSED, numeric, suppress_columns, threshold
+from domain.suppression import SUPPRESSED, numeric, suppress_columns, suppress_parts_of_total, threshold
 
 PERIOD_COLUMNS = ["Year ending", "Period start", "Period end"]
 
@@ -36,25 +36,42 @@ def channel_frame(volumes: pd.DataFrame) -> pd.DataFrame:
     for channel in wide.columns:
         frame[channel_name(channel)] = wide[channel].values
     frame["Total"] = wide.sum(axis=1, min_count=1).values
-    return suppress_columns(frame, channel_series(frame) + ["Total"])
+    return suppress_parts_of_total(frame, channel_series(frame), "Total")
 
 
 def channel_series(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c not in PERIOD_COLUMNS + ["Total"]]
+    """The channel columns of a channel frame: after the period's three columns, before Total."""
+    return list(frame.columns[3:-1])
 
 
-def channel_figure(frame: pd.DataFrame, selected: YearEnding | None,
-                   illustrative: set[str] = frozenset()) -> go.Figure:
+def channel_figure(frame: pd.DataFrame, selected: str | None, illustrative: set[str] = frozenset(),
+                   y_title: str = "Transactions in the year") -> go.Figure:
+    """Stacked bars of a channel frame; the x axis is its first column, `selected` is shaded."""
     figure = go.Figure()
     names = {channel_name(c): c for c in ["digital", "phone", "paper", "face_to_face", "unspecified"]}
+    labels = frame.iloc[:, 0]
     for series in channel_series(frame):
         label = f"{series} (illustrative)" if series in illustrative else series
-        figure.add_bar(x=frame["Year ending"], y=numeric(frame[series]), name=label,
+        figure.add_bar(x=labels, y=numeric(frame[series]), name=label,
                        marker_color=channel_colour(names.get(series, series)),
                        hovertemplate="%{y:,.0f}<extra>" + label + "</extra>")
     figure.update_layout(barmode="stack")
-    base_layout(figure, "Transactions in the year", "~s")
-    return highlight_category(figure, list(frame["Year ending"]), selected.short_label if selected else None)
+    base_layout(figure, y_title, "~s")
+    return highlight_category(figure, list(labels), selected)
+
+
+def line_figure(frame: pd.DataFrame, column: str, name: str, selected: str | None,
+                percent: bool = True) -> go.Figure:
+    """One line of a frame's `column` against its first column (a percentage from 0 to 100)."""
+    labels = frame.iloc[:, 0]
+    figure = go.Figure(go.Scatter(
+        x=labels, y=numeric(frame[column]), mode="lines+markers", name=name,
+        line={"color": DARK_BLUE, "width": 3}, marker={"size": 8},
+        hovertemplate=("%{y:.2f}%" if percent else "%{y:,.0f}") + "<extra>" + name + "</extra>"))
+    base_layout(figure, column)
+    if percent:
+        figure.update_yaxes(range=[0, 100], ticksuffix="%")
+    return highlight_category(figure, list(labels), selected)
 
 
 def channel_summary(frame: pd.DataFrame, selected: YearEnding) -> str:
@@ -94,13 +111,7 @@ def take_up_frame(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def take_up_figure(frame: pd.DataFrame, selected: YearEnding | None) -> go.Figure:
-    figure = go.Figure(go.Scatter(
-        x=frame["Year ending"], y=numeric(frame["Digital take-up (%)"]), mode="lines+markers",
-        name="Digital take-up", line={"color": DARK_BLUE, "width": 3}, marker={"size": 8},
-        hovertemplate="%{y:.2f}%<extra>Digital take-up</extra>"))
-    base_layout(figure, "Digital take-up (%)")
-    figure.update_yaxes(range=[0, 100], ticksuffix="%")
-    return highlight_category(figure, list(frame["Year ending"]), selected.short_label if selected else None)
+    return line_figure(frame, "Digital take-up (%)", "Digital take-up", selected.short_label if selected else None)
 
 
 def take_up_summary(frame: pd.DataFrame, selected: YearEnding) -> str:

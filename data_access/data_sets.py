@@ -51,7 +51,7 @@ class DataSet:
                              tuple(self.auto_ids) if self.auto_ids else None)
 
 
-def _data_set(row) -> DataSet:
+def data_set_from_row(row) -> DataSet:
     return DataSet(**{k: row._mapping[k] for k in DataSet.__dataclass_fields__})
 
 
@@ -110,7 +110,7 @@ def get_data_set(data_group: str, data_type: str, conn: Connection | None = None
     else:
         with get_engine().connect() as own:
             row = own.execute(query).first()
-    return _data_set(row) if row else None
+    return data_set_from_row(row) if row else None
 
 
 def list_data_sets(published_only: bool = False) -> list[DataSet]:
@@ -118,7 +118,7 @@ def list_data_sets(published_only: bool = False) -> list[DataSet]:
     if published_only:
         query = query.where(data_sets.c.published)
     with get_engine().connect() as conn:
-        return [_data_set(row) for row in conn.execute(query)]
+        return [data_set_from_row(row) for row in conn.execute(query)]
 
 
 # --- write tokens ----------------------------------------------------------------------------------

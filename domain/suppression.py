@@ -47,3 +47,41 @@ def suppress_columns(frame: pd.DataFrame, columns, counts: pd.Series | None = No
 def numeric(series: pd.Series) -> pd.Series:
     """Numbers for plotting: suppressed cells become gaps."""
     return pd.to_numeric(series, errors="coerce")
+
+
+def suppress_record(row: dict, keep: frozenset[str] = frozenset()) -> dict:
+    """A data API row with its small counts marked: whole numbers in the row's own fields and
+    collected keys (`count`, `count:sum`), not the `_` keys (`_count` counts records, not people)
+    nor the `keep` fields (group_by values are labels). Nested `values` are treated the same."""
+    out = {}
+    for key, value in row.items():
+        if key == "values" and isinstance(value, list):
+            out[key] = [suppress_record(item, keep) for item in value]
+        elif (not key.startswith("_") and key not in keep and isinstance(value, int)
+              and not isinstance(value, bool) and is_small(value)):
+            out[key] = SUPPRESSED
+        else:
+            out[key] = value
+    return out
+
+
+def suppress_parts_of_total(frame: pd.DataFrame, parts: list[str], total: str) -> pd.DataFrame:
+    """Suppress small parts of a total, and enough other parts (the smallest first, then the
+    total itself) that no suppressed part can be worked out by subtraction: in each row the
+    suppressed parts add up to at least the threshold (secondary suppression)."""
+    out = frame.copy()
+    for column in [*parts, total]:
+        out[column] = out[column].astype(object)
+    for index, row in frame.iterrows():
+        values = {p: float(row[p]) for p in parts if pd.notna(row[p])}
+        hidden = {p for p, v in values.items() if is_small(v)}
+        while hidden and sum(values[p] for p in hidden) < threshold():
+            visible = sorted((v, p) for p, v in values.items() if p not in hidden and v > 0)
+            if not visible:
+                break
+            hidden.add(visible[0][1])
+        for part in hidden:
+            out.at[index, part] = SUPPRESSED
+        if hidden and sum(values[p] for p in hidden) < threshold() or is_small(row[total]):
+            out.at[index, total] = SUPPRESSED
+    return out

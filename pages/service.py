@@ -7,8 +7,11 @@ from components.kpi import kpi_tile, kpi_tiles
 from components.layout import breadcrumbs
 from components.service_charts import (channel_figure, channel_frame, channel_summary, take_up_figure,
                                        take_up_frame, take_up_summary)
+from components.sent_data import sent_data_card, sent_data_section
 from components.tables import data_table
 from data_access.figures import channel_volumes, illustrative_metrics, service_figures
+from data_access.data_sets import utc_now
+from data_access.service_data import dashboard_rows, service_data_sets
 from data_access.services import get_service
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
 from domain.metrics import KPI_ORDER, METRICS, format_percent, suppress_kpis
@@ -51,6 +54,7 @@ def layout(slug=None, period=None, **_):
                          value=selected.id if selected else None, clearable=False, searchable=False),
         ], className="govuk-form-group pp-filter"), className="pp-filters"),
         html.Div(_figures(slug, selected), id="service-figures", **{"aria-live": "polite"}),
+        _sent_data(slug),
         _source_note(service),
     ])
 
@@ -118,7 +122,7 @@ def _channel_chart(slug, selected, illustrative):
                        "Transactions in the year, by channel",
                        {c: count_cell for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
                        row_header="Year ending", table_id="channels-table")
-    return chart_card("channels", "Transactions by channel", channel_figure(frame, selected, illustrative_names),
+    return chart_card("channels", "Transactions by channel", channel_figure(frame, selected.short_label, illustrative_names),
                       channel_summary(frame, selected), table, f"/services/{slug}/channels.csv", notes)
 
 
@@ -132,6 +136,15 @@ def _take_up_chart(slug, figures, selected):
                       take_up_summary(frame, selected), table, f"/services/{slug}/digital-take-up.csv",
                       ["Digital take-up is digital transactions as a share of all transactions whose channel "
                        "is reported."])
+
+
+def _sent_data(slug):
+    """Charts of what the service sends through the data API, when it sends anything."""
+    found = service_data_sets(slug)
+    if not found:
+        return None
+    now = utc_now()
+    return sent_data_section(slug, [sent_data_card(slug, d, dashboard_rows(d), now) for d in found])
 
 
 def _source_note(service):

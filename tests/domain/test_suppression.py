@@ -35,3 +35,17 @@ def test_a_rate_is_suppressed_with_its_small_denominator():
     assert shown["transactions"].tolist() == [SUPPRESSED, 400.0]
     assert shown["digital_take_up"].tolist() == [SUPPRESSED, 0.75]
     assert shown["completion_rate"].tolist() == [0.9, SUPPRESSED]
+
+
+def test_a_suppressed_part_cannot_be_worked_out_from_the_total():
+    from domain.suppression import suppress_parts_of_total
+    frame = pd.DataFrame({"Digital": [1200.0, 30.0, 2.0, 100.0], "Phone": [3.0, 2.0, 1.0, 50.0],
+                          "Paper": [40.0, 1.0, 0.0, 0.0], "Total": [1243.0, 33.0, 3.0, 150.0]})
+    shown = suppress_parts_of_total(frame, ["Digital", "Phone", "Paper"], "Total")
+    # row 0: phone 3 is small, so the next smallest (paper 40) goes too: 3 + 40 >= 5
+    assert shown.loc[0].tolist() == [1200.0, SUPPRESSED, SUPPRESSED, 1243.0]
+    # row 1: phone 2 and paper 1 add up to 3 < 5, so digital goes too
+    assert shown.loc[1].tolist() == [SUPPRESSED, SUPPRESSED, SUPPRESSED, 33.0]
+    # row 2: everything is small, the total too; a zero stays a zero
+    assert shown.loc[2].tolist() == [SUPPRESSED, SUPPRESSED, 0.0, SUPPRESSED]
+    assert shown.loc[3].tolist() == [100.0, 50.0, 0.0, 150.0]

@@ -1,0 +1,57 @@
+"""The dashboard section for the data a service sends: one chart card a data set, with freshness."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from dash import html
+
+from components.chart_card import chart_card
+from components.data_set_charts import (channels_frame, channels_summary, completion_frame, latest_summary,
+                                        satisfaction_frame)
+from components.freshness import freshness_line
+from components.service_charts import channel_figure, line_figure
+from components.tables import data_table
+from domain.suppression import SUPPRESSED
+
+# data type -> (title, frame builder, figure, summary)
+CHARTS = {
+    "transactions-by-channel": ("Transactions by channel, by month", channels_frame,
+                                lambda f: channel_figure(f, None, y_title="Transactions in the month"),
+                                channels_summary),
+    "customer-satisfaction": ("User satisfaction, by month", satisfaction_frame,
+                              lambda f: line_figure(f, "User satisfaction (%)", "User satisfaction", None),
+                              lambda f: latest_summary(f, "User satisfaction (%)", "User satisfaction")),
+    "completion": ("Completion rate, by month", completion_frame,
+                   lambda f: line_figure(f, "Completion rate (%)", "Completion rate", None),
+                   lambda f: latest_summary(f, "Completion rate (%)", "The completion rate")),
+}
+
+
+def cell(value) -> str:
+    if value == SUPPRESSED:
+        return "Suppressed"
+    if value != value or value is None:  # NaN: no records that month
+        return ""
+    return f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
+
+
+def sent_data_card(slug: str, data_set, rows: list[dict], now: datetime) -> html.Div:
+    title, build, figure, summary = CHARTS[data_set.data_type]
+    frame = build(rows)
+    card_id = f"sent-{data_set.data_type}"
+    table = data_table(frame.drop(columns=["Period start", "Period end"]), title,
+                       {c: cell for c in frame.columns[3:]}, row_header="Month", table_id=f"{card_id}-table")
+    card = chart_card(card_id, title, figure(frame), summary(frame), table,
+                      f"/services/{slug}/sent/{data_set.data_type}.csv",
+                      [f"Sent by the service to the data set {data_set.name}."])
+    return html.Div([freshness_line(data_set.last_written_at, data_set.max_age_expected, now, f"{card_id}-freshness"),
+                     card], className="pp-sent-data")
+
+
+def sent_data_section(slug: str, cards: list) -> html.Section:
+    return html.Section([
+        html.H2("Data sent by the service", className="govuk-heading-l", id="sent-data-heading"),
+        html.P("Figures the service sends to the platform through its data API, month by month.",
+               className="govuk-body"),
+        *cards,
+    ], id="sent-data", **{"aria-labelledby": "sent-data-heading"})
