@@ -39,7 +39,8 @@ def chart_card(card_id: str, title: str, figure: go.Figure, summary: str, table,
     return html.Section([
         html.H2(title, className="govuk-heading-m", id=title_id),
         html.P(summary, className="govuk-body pp-chart-summary", id=summary_id),
-        *[html.P(note, className="govuk-body-s pp-chart-note") for note in notes or []],
+        *[html.P(note, className="govuk-body-s pp-chart-note") if isinstance(note, str) else note
+          for note in notes or []],
         html.Div(dcc.Graph(id=f"{card_id}-graph", figure=figure, config=GRAPH_CONFIG),
                  role="img", className="pp-chart", **{"aria-labelledby": title_id,
                                                        "aria-describedby": summary_id}),

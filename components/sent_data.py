@@ -35,17 +35,16 @@ def cell(value) -> str:
     return f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
 
 
-def sent_data_card(slug: str, data_set, rows: list[dict], now: datetime) -> html.Div:
+def sent_data_card(slug: str, data_set, rows: list[dict], now: datetime) -> html.Section:
     title, build, figure, summary = CHARTS[data_set.data_type]
     frame = build(rows)
     card_id = f"sent-{data_set.data_type}"
     table = data_table(frame.drop(columns=["Period start", "Period end"]), title,
                        {c: cell for c in frame.columns[3:]}, row_header="Month", table_id=f"{card_id}-table")
-    card = chart_card(card_id, title, figure(frame), summary(frame), table,
+    return chart_card(card_id, title, figure(frame), summary(frame), table,
                       f"/services/{slug}/sent/{data_set.data_type}.csv",
-                      [f"Sent by the service to the data set {data_set.name}."])
-    return html.Div([freshness_line(data_set.last_written_at, data_set.max_age_expected, now, f"{card_id}-freshness"),
-                     card], className="pp-sent-data")
+                      [freshness_line(data_set.last_written_at, data_set.max_age_expected, now, f"{card_id}-freshness"),
+                       f"Sent by the service to the data set {data_set.name}."])
 
 
 def sent_data_section(slug: str, cards: list) -> html.Section:
