@@ -104,16 +104,21 @@ def _refused(data_set_name: str, action: str, refused: Refused, actor: str) -> R
     return response
 
 
+def _writer(name: str, data_group: str, data_type: str) -> tuple[DataSet, str]:
+    """The data set and the writer's name for the audit log, or Refused (404, 401)."""
+    data_set = get_data_set(data_group, data_type)
+    if data_set is None:
+        raise Refused(404, f"there is no data set {name}")
+    with get_engine().begin() as conn:
+        return data_set, _authorised(conn, data_set)
+
+
 def write(data_group: str, data_type: str):
     """POST adds or replaces records by _id; PUT replaces the whole data set."""
     name, action = f"{data_group}/{data_type}", "replace" if request.method == "PUT" else "write"
-    data_set = get_data_set(data_group, data_type)
     actor = "unknown"
     try:
-        if data_set is None:
-            raise Refused(404, f"there is no data set {name}")
-        with get_engine().begin() as conn:
-            actor = _authorised(conn, data_set)
+        data_set, actor = _writer(name, data_group, data_type)
         records = parsed_records(_body(), request.content_type or "application/json", data_set)
     except Refused as refused:
         return _refused(name, action, refused, actor)
@@ -128,13 +133,10 @@ def write(data_group: str, data_type: str):
 def one_record(data_group: str, data_type: str, record_id: str):
     """PATCH updates the fields of one record (validated whole); DELETE removes it."""
     name, action = f"{data_group}/{data_type}", request.method.lower()
-    data_set = get_data_set(data_group, data_type)
     actor = "unknown"
     try:
-        if data_set is None:
-            raise Refused(404, f"there is no data set {name}")
-        with get_engine().begin() as conn:
-            actor = _authorised(conn, data_set)
+        data_set, actor = _writer(name, data_group, data_type)
+        with get_engine().connect() as conn:
             current = get_record(conn, data_set, record_id)
         if current is None:
             raise Refused(404, f"there is no record {record_id!r} in {name}")

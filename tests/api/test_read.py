@@ -4,12 +4,10 @@ import io
 import uuid
 from datetime import datetime, timedelta
 
-import flask
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from api.read import register_read
 from data_access.data_sets import create_data_set
 from data_access.db import get_engine
 from data_access.records import store_records
@@ -26,13 +24,6 @@ def new_data_set(**settings):
         data_set = create_data_set(conn, f"test-{uuid.uuid4().hex[:12]}", "transactions-by-channel", **settings)
         store_records(conn, data_set, records)
     return data_set
-
-
-@pytest.fixture
-def client():
-    app = flask.Flask(__name__)
-    register_read(app)
-    return app.test_client()
 
 
 @pytest.fixture

@@ -4,21 +4,12 @@ import io
 import uuid
 from datetime import datetime, timedelta
 
-import flask
 import pytest
 
-from api.read import register_read
 from data_access.data_sets import create_data_set
 from data_access.db import get_engine
 from data_access.records import store_records
 from ingest.records import Record
-
-
-@pytest.fixture
-def client():
-    app = flask.Flask(__name__)
-    register_read(app)
-    return app.test_client()
 
 
 @pytest.fixture

@@ -45,3 +45,14 @@ def wait_for_query(page: Page, expected: dict) -> None:
             const got = Object.fromEntries(new URLSearchParams(window.location.search));
             return JSON.stringify(Object.entries(got).sort()) === JSON.stringify(Object.entries(expected).sort());
         }""", arg=expected)
+
+
+def download_csv(page: Page, selector: str, folder) -> list[dict]:
+    """Click a download link as a user would and read the CSV file the browser saved."""
+    import csv
+    with page.expect_download() as download:
+        page.click(selector)
+    path = folder / download.value.suggested_filename
+    download.value.save_as(path)
+    with open(path, encoding="utf-8") as file:
+        return list(csv.DictReader(file))

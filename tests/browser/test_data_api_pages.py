@@ -1,6 +1,5 @@
 """The data API seen by people, in headless Chromium against gunicorn: a service sends data and its
 dashboard shows it with its freshness; a service team uploads a file on the admin page."""
-import csv
 import json
 import urllib.request
 import uuid
@@ -14,6 +13,7 @@ from data_access.data_sets import create_data_set, get_data_set, issue_token
 from data_access.db import get_engine
 from data_access.records import count_records
 from data_access.users import create_user
+from tests.browser.helpers import download_csv
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -58,12 +58,7 @@ def test_a_dashboard_shows_the_data_its_service_sent_with_its_freshness(page, sq
     page.locator("#sent-transactions-by-channel-data summary").click()
     rows = page.locator("#sent-transactions-by-channel-table tbody tr")
     expect(rows).to_have_count(len(sent))
-    with page.expect_download() as download:
-        page.click("#sent-transactions-by-channel-download")
-    path = tmp_path / "sent.csv"
-    download.value.save_as(path)
-    with open(path, encoding="utf-8") as file:
-        downloaded = list(csv.DictReader(file))
+    downloaded = download_csv(page, "#sent-transactions-by-channel-download", tmp_path)
     for row, (month, channels) in zip(downloaded, sorted(sent.items())):
         assert row["Period start"].startswith(month)
         assert float(row["Digital"]) == channels["digital"] and float(row["Phone"]) == channels["phone"]

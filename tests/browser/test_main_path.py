@@ -1,5 +1,4 @@
 """A user's main path in headless Chromium against the app under gunicorn (SQLite, the default)."""
-import csv
 import re
 
 import pytest
@@ -7,7 +6,8 @@ from playwright.sync_api import expect
 
 from data_access.figures import channel_volumes, service_figures
 from domain.periods import YearEnding
-from tests.browser.helpers import choose, column_numbers, plotted, wait_for_query, wait_until_sorted
+from tests.browser.helpers import (choose, column_numbers, download_csv, plotted, wait_for_query,
+                                   wait_until_sorted)
 
 pytestmark = pytest.mark.browser
 
@@ -77,12 +77,7 @@ def test_a_service_dashboard_its_period_and_its_csv(page, sqlite_server, sqlite_
     page.locator("#channels-data summary").click()
     table = page.locator("#channels-table")
     expect(table).to_be_visible()
-    with page.expect_download() as download_info:
-        page.click("#channels-download")
-    path = tmp_path / "channels.csv"
-    download_info.value.save_as(path)
-    with open(path, encoding="utf-8") as file:
-        rows = list(csv.DictReader(file))
+    rows = download_csv(page, "#channels-download", tmp_path)
 
     # the CSV, the table on the page, the plotted figure and the database agree
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
