@@ -38,8 +38,8 @@ def create_app() -> Dash:
     init_cache(app.server)
     from admin import register_admin
     from api import register_api
-    from pages.downloads import register_downloads
-    register_downloads(app.server)
+    from pages.exports import register_exports
+    register_exports(app.server)
     register_api(app.server)
     register_admin(app.server)
     return app

@@ -33,8 +33,18 @@ def highlight_category(figure: go.Figure, categories: list[str], selected: str |
     return figure
 
 
+def download_links(card_id: str, urls: dict[str, str]) -> html.P:
+    """'Download: CSV, JSON, Excel, PNG image, SVG image' (format -> URL)."""
+    from components.exports import FORMAT_NAMES
+    links = []
+    for fmt, url in urls.items():
+        links += [", " if links else "", html.A(FORMAT_NAMES[fmt], href=url, className="govuk-link",
+                                                id=f"{card_id}-download-{fmt}", download="")]
+    return html.P(["Download the data: ", *links], className="govuk-body-s pp-downloads")
+
+
 def chart_card(card_id: str, title: str, figure: go.Figure, summary: str, table,
-               download_href: str, notes: list[str] | None = None) -> html.Section:
+               downloads: dict[str, str], notes: list | None = None) -> html.Section:
     title_id, summary_id = f"{card_id}-title", f"{card_id}-summary"
     return html.Section([
         html.H2(title, className="govuk-heading-m", id=title_id),
@@ -49,6 +59,5 @@ def chart_card(card_id: str, title: str, figure: go.Figure, summary: str, table,
                          className="govuk-details__summary"),
             html.Div(table, className="govuk-details__text pp-table-scroll", tabIndex=0),
         ], className="govuk-details pp-chart-data", id=f"{card_id}-data"),
-        html.P(html.A(f"Download the data (CSV)", href=download_href, className="govuk-link",
-                      id=f"{card_id}-download", download=""), className="govuk-body-s"),
+        download_links(card_id, downloads),
     ], className="pp-chart-card", id=card_id, **{"aria-labelledby": title_id})

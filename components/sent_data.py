@@ -6,6 +6,7 @@ from datetime import datetime
 from dash import html
 
 from components.chart_card import chart_card
+from components.exports import Export, frame_span
 from components.data_set_charts import (channels_frame, channels_summary, completion_frame, latest_summary,
                                         satisfaction_frame)
 from components.freshness import freshness_line
@@ -35,14 +36,22 @@ def cell(value) -> str:
     return f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
 
 
-def sent_data_card(slug: str, data_set, rows: list[dict], now: datetime) -> html.Section:
-    title, build, figure, summary = CHARTS[data_set.data_type]
+def sent_export(slug: str, service_name: str, data_set, rows: list[dict]) -> Export:
+    """The chart of one data set a service sends: its frame, figure and description."""
+    title, build, figure, _ = CHARTS[data_set.data_type]
     frame = build(rows)
+    return Export(f"{title}: {service_name}", frame_span(frame), frame,
+                  source=f"Sent by the service to the Performance Platform's data set {data_set.name}",
+                  figure=figure(frame), filename=f"{slug}-{data_set.data_type}-by-month")
+
+
+def sent_data_card(export: Export, data_set, now: datetime, downloads: dict[str, str]) -> html.Section:
+    title, _, _, summary = CHARTS[data_set.data_type]
+    frame = export.frame
     card_id = f"sent-{data_set.data_type}"
     table = data_table(frame.drop(columns=["Period start", "Period end"]), title,
                        {c: cell for c in frame.columns[3:]}, row_header="Month", table_id=f"{card_id}-table")
-    return chart_card(card_id, title, figure(frame), summary(frame), table,
-                      f"/services/{slug}/sent/{data_set.data_type}.csv",
+    return chart_card(card_id, title, export.figure, summary(frame), table, downloads,
                       [freshness_line(data_set.last_written_at, data_set.max_age_expected, now, f"{card_id}-freshness"),
                        f"Sent by the service to the data set {data_set.name}."])
 

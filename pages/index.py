@@ -2,9 +2,13 @@
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from components.services_table import COLUMNS, services_head, services_rows, services_table, sort_button_id
+from components.chart_card import download_links
+from components.exports import TABLE_FORMATS, Export
+from components.services_table import (COLUMNS, index_csv_frame, services_head, services_rows, services_table,
+                                       sort_button_id)
 from data_access.figures import INDEX_SORTS, reporting_periods, service_index
 from data_access.services import agencies, departments
+from pages.exports import export_url, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
 dash.register_page(__name__, path="/", title="Services – Performance Platform", name="Services")
@@ -67,8 +71,7 @@ def layout(q="", department="", agency="", period="", sort="transactions", order
         dcc.Store(id="services-query"),
         html.P(_count_text(len(frame)), id="services-count", className="govuk-body pp-count",
                **{"aria-live": "polite"}),
-        html.P(html.A("Download this list (CSV)", id="services-download", className="govuk-link"),
-               className="govuk-body-s"),
+        html.Div(_downloads(state), id="services-downloads"),
         html.Div(services_table(frame, state["sort"], state["order"] == "desc", _caption(state)),
                  className="pp-table-scroll"),
     ])
@@ -125,7 +128,7 @@ def show_sort_order(sort):
     Output("services-caption", "children"),
     Output("services-count", "children"),
     Output("services-query", "data"),
-    Output("services-download", "href"),
+    Output("services-downloads", "children"),
     Input("services-search", "value"),
     Input("services-department", "value"),
     Input("services-agency", "value"),
@@ -136,7 +139,22 @@ def show_services(q, department, agency, period, sort):
     state = _state(q, department, agency, period, sort["sort"], sort["order"])
     frame = _services(state)
     search = query_string(state, DEFAULTS)
-    return services_rows(frame), _caption(state), _count_text(len(frame)), search, f"/services.csv{search}"
+    return services_rows(frame), _caption(state), _count_text(len(frame)), search, _downloads(state)
+
+
+def _downloads(state):
+    params = {k: v for k, v in state.items() if v != DEFAULTS[k]}
+    return download_links("services", {fmt: export_url("services", fmt, **params) for fmt in TABLE_FORMATS})
+
+
+@exporter("services")
+def services_export(params) -> Export:
+    """The list as shown: the same query, the same rows and figures (suppression applied)."""
+    state = _state(**{k: params.get(k, DEFAULTS[k]) for k in DEFAULTS})
+    filters = [f"{k}: {state[k]}" for k in ("q", "department", "agency") if state[k]]
+    period = _caption(state).removeprefix("Services, ")
+    return Export("Services" + (f" ({', '.join(filters)})" if filters else ""), period[0].upper() + period[1:],
+                  index_csv_frame(_services(state)), filename="services")
 
 
 def _count_text(count: int) -> str:

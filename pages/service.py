@@ -3,11 +3,12 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from components.chart_card import chart_card
+from components.exports import Export, frame_span
 from components.kpi import kpi_tile, kpi_tiles
 from components.layout import breadcrumbs
 from components.service_charts import (channel_figure, channel_frame, channel_summary, take_up_figure,
                                        take_up_frame, take_up_summary)
-from components.sent_data import sent_data_card, sent_data_section
+from components.sent_data import sent_data_card, sent_data_section, sent_export
 from components.tables import data_table
 from data_access.figures import channel_volumes, illustrative_metrics, service_figures
 from data_access.data_sets import utc_now
@@ -17,6 +18,7 @@ from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
 from domain.metrics import KPI_ORDER, METRICS, format_percent, suppress_kpis
 from domain.suppression import SUPPRESSED
 from domain.periods import YearEnding
+from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
 dash.register_page(__name__, path_template="/services/<slug>", title="Service – Performance Platform")
@@ -94,8 +96,8 @@ def _figures(slug, selected):
     return [
         html.H2(f"Key figures: {selected.phrase}", className="govuk-heading-l", id="kpis-heading"),
         _kpis(figures, selected, illustrative),
-        _channel_chart(slug, selected, illustrative),
-        _take_up_chart(slug, figures, selected),
+        _channel_chart(slug, selected),
+        _take_up_chart(slug, selected),
     ]
 
 
@@ -111,31 +113,63 @@ def _kpis(figures, selected, illustrative):
     return kpi_tiles(tiles, f"Key figures for the {selected.phrase}")
 
 
-def _channel_chart(slug, selected, illustrative):
+CHANNEL_NOTE = ("Digital and total transactions are as reported. The split of the other transactions between "
+                "phone, paper and face to face is illustrative: generated for this demo, not reported.")
+TAKE_UP_NOTE = "Digital take-up is digital transactions as a share of all transactions whose channel is reported."
+
+
+def channels_export(slug: str, selected: YearEnding | None = None) -> Export | None:
+    service = get_service(slug)
+    if service is None:
+        return None
+    illustrative = ({channel_name(c) for c in ILLUSTRATIVE_CHANNELS}
+                    if "transactions" in illustrative_metrics(slug) else set())
     frame = channel_frame(channel_volumes(slug))
-    illustrative_names = ({channel_name(c) for c in ILLUSTRATIVE_CHANNELS} if "transactions" in illustrative
-                          else set())
-    notes = (["Digital and total transactions are as reported. The split of the other transactions between "
-              "phone, paper and face to face is illustrative: generated for this demo, not reported."]
-             if illustrative_names else [])
+    return Export(f"Transactions by channel: {service['name']}", frame_span(frame), frame,
+                  notes=(CHANNEL_NOTE,) if illustrative else (),
+                  figure=channel_figure(frame, selected.short_label if selected else None, illustrative),
+                  filename=f"{slug}-transactions-by-channel")
+
+
+def take_up_export(slug: str, selected: YearEnding | None = None) -> Export | None:
+    service = get_service(slug)
+    if service is None:
+        return None
+    frame = take_up_frame(service_figures(slug))
+    return Export(f"Digital take-up: {service['name']}", frame_span(frame), frame, notes=(TAKE_UP_NOTE,),
+                  figure=take_up_figure(frame, selected), filename=f"{slug}-digital-take-up")
+
+
+@exporter("service-channels")
+def _channels_download(params):
+    return channels_export(params.get("service", ""))
+
+
+@exporter("service-take-up")
+def _take_up_download(params):
+    return take_up_export(params.get("service", ""))
+
+
+def _channel_chart(slug, selected):
+    export = channels_export(slug, selected)
+    frame = export.frame
     table = data_table(frame.drop(columns=["Period start", "Period end"]),
                        "Transactions in the year, by channel",
                        {c: count_cell for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
                        row_header="Year ending", table_id="channels-table")
-    return chart_card("channels", "Transactions by channel", channel_figure(frame, selected.short_label, illustrative_names),
-                      channel_summary(frame, selected), table, f"/services/{slug}/channels.csv", notes)
+    return chart_card("channels", "Transactions by channel", export.figure, channel_summary(frame, selected), table,
+                      export_links("service-channels", service=slug), list(export.notes))
 
 
-def _take_up_chart(slug, figures, selected):
-    frame = take_up_frame(figures)
+def _take_up_chart(slug, selected):
+    export = take_up_export(slug, selected)
+    frame = export.frame
     table = data_table(frame.drop(columns=["Period start", "Period end"]), "Digital take-up by year",
                        {"Digital transactions": count_cell, "Transactions with a reported channel": count_cell,
                         "Digital take-up (%)": lambda v: "Suppressed" if v == SUPPRESSED else format_percent(v / 100)},
                        row_header="Year ending", table_id="take-up-table")
-    return chart_card("take-up", "Digital take-up", take_up_figure(frame, selected),
-                      take_up_summary(frame, selected), table, f"/services/{slug}/digital-take-up.csv",
-                      ["Digital take-up is digital transactions as a share of all transactions whose channel "
-                       "is reported."])
+    return chart_card("take-up", "Digital take-up", export.figure, take_up_summary(frame, selected), table,
+                      export_links("service-take-up", service=slug), list(export.notes))
 
 
 def _sent_data(slug):
@@ -143,8 +177,17 @@ def _sent_data(slug):
     found = service_data_sets(slug)
     if not found:
         return None
-    now = utc_now()
-    return sent_data_section(slug, [sent_data_card(slug, d, dashboard_rows(d), now) for d in found])
+    now, name = utc_now(), get_service(slug)["name"]
+    return sent_data_section(slug, [
+        sent_data_card(sent_export(slug, name, d, dashboard_rows(d)), d, now,
+                       export_links("service-sent", service=slug, type=d.data_type)) for d in found])
+
+
+@exporter("service-sent")
+def _sent_download(params):
+    service = get_service(params.get("service", ""))
+    found = [d for d in service_data_sets(service["slug"]) if d.data_type == params.get("type")] if service else []
+    return sent_export(service["slug"], service["name"], found[0], dashboard_rows(found[0])) if found else None
 
 
 def _source_note(service):

@@ -48,11 +48,12 @@ def wait_for_query(page: Page, expected: dict) -> None:
 
 
 def download_csv(page: Page, selector: str, folder) -> list[dict]:
-    """Click a download link as a user would and read the CSV file the browser saved."""
+    """Click a download link as a user would and read the CSV file the browser saved (its rows,
+    after the '#' lines naming title, period, source and licence)."""
     import csv
     with page.expect_download() as download:
         page.click(selector)
     path = folder / download.value.suggested_filename
     download.value.save_as(path)
     with open(path, encoding="utf-8") as file:
-        return list(csv.DictReader(file))
+        return list(csv.DictReader(line for line in file if not line.startswith("#")))

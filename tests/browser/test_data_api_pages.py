@@ -58,7 +58,7 @@ def test_a_dashboard_shows_the_data_its_service_sent_with_its_freshness(page, sq
     page.locator("#sent-transactions-by-channel-data summary").click()
     rows = page.locator("#sent-transactions-by-channel-table tbody tr")
     expect(rows).to_have_count(len(sent))
-    downloaded = download_csv(page, "#sent-transactions-by-channel-download", tmp_path)
+    downloaded = download_csv(page, "#sent-transactions-by-channel-download-csv", tmp_path)
     for row, (month, channels) in zip(downloaded, sorted(sent.items())):
         assert row["Period start"].startswith(month)
         assert float(row["Digital"]) == channels["digital"] and float(row["Phone"]) == channels["phone"]

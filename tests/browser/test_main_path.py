@@ -77,7 +77,7 @@ def test_a_service_dashboard_its_period_and_its_csv(page, sqlite_server, sqlite_
     page.locator("#channels-data summary").click()
     table = page.locator("#channels-table")
     expect(table).to_be_visible()
-    rows = download_csv(page, "#channels-download", tmp_path)
+    rows = download_csv(page, "#channels-download-csv", tmp_path)
 
     # the CSV, the table on the page, the plotted figure and the database agree
     monkeypatch.setenv("DATABASE_URL", sqlite_url)

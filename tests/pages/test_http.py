@@ -14,9 +14,10 @@ def get(url):
 
 
 def get_csv(url):
+    """The rows of an exported CSV, after its '#' header lines."""
     status, headers, body = get(url)
     assert status == 200 and headers["Content-Type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(body)))
+    return list(csv.DictReader(line for line in io.StringIO(body) if not line.startswith("#")))
 
 
 def test_status_says_the_database_answers(server):
@@ -32,7 +33,7 @@ def test_the_page_shell_is_served_in_english_with_its_title(server):
 
 
 def test_channel_csv_holds_the_published_figures_and_adds_up(server):
-    rows = {r["Year ending"]: r for r in get_csv(server + "/services/vehicle-tax-renewals/channels.csv")}
+    rows = {r["Year ending"]: r for r in get_csv(server + "/exports/service-channels.csv?service=vehicle-tax-renewals")}
     latest = rows["Sep 2017"]
     assert (latest["Period start"], latest["Period end"]) == ("2016-10-01", "2017-09-30")
     assert latest["Digital"] == "38522671" and latest["Total"] == "47055169"
@@ -43,13 +44,13 @@ def test_channel_csv_holds_the_published_figures_and_adds_up(server):
 
 
 def test_take_up_csv(server):
-    rows = {r["Year ending"]: r for r in get_csv(server + "/services/vehicle-tax-renewals/digital-take-up.csv")}
+    rows = {r["Year ending"]: r for r in get_csv(server + "/exports/service-take-up.csv?service=vehicle-tax-renewals")}
     assert rows["Sep 2017"]["Digital take-up (%)"] == "81.87"  # 38,522,671 / 47,055,169
     assert rows["Sep 2017"]["Digital transactions"] == "38522671"
 
 
 def test_services_csv_follows_the_same_query_as_the_page(server):
-    rows = get_csv(server + "/services.csv?department=dft&agency=dvla&period=2017-09&sort=name&order=asc")
+    rows = get_csv(server + "/exports/services.csv?department=dft&agency=dvla&period=2017-09&sort=name&order=asc")
     assert len(rows) == 36
     names = [r["Service"] for r in rows]
     assert names == sorted(names, key=str.lower)
@@ -61,7 +62,7 @@ def test_services_csv_follows_the_same_query_as_the_page(server):
 
 def test_an_unknown_service_has_no_download(server):
     with pytest.raises(urllib.error.HTTPError) as error:
-        get(server + "/services/no-such-service/channels.csv")
+        get(server + "/exports/service-channels.csv?service=no-such-service")
     assert error.value.code == 404
 
 
@@ -75,13 +76,13 @@ def test_production_server_caches_in_redis(postgresql_server, postgresql_url, re
     import redis
     from data_access.cache import cache_config
     monkeypatch.setenv("DATABASE_URL", postgresql_url)
-    get_csv(postgresql_server + "/services.csv?department=hmrc")
+    get_csv(postgresql_server + "/exports/services.csv?department=hmrc")
     prefix = cache_config()["CACHE_KEY_PREFIX"]
     assert redis.Redis.from_url(redis_url).keys(prefix + "*")
 
 
 def test_small_counts_are_suppressed_in_the_services_csv(server):
-    rows = get_csv(server + "/services.csv")
+    rows = get_csv(server + "/exports/services.csv")
     suppressed = [r for r in rows if r["Transactions per year"] == "suppressed"]
     assert len(suppressed) > 10
     assert {r["Digital take-up (%)"] for r in suppressed} <= {"suppressed", ""}
