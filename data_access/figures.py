@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, select, true
 
 from data_access.cache import memoized
 from data_access.db import get_engine
@@ -70,29 +70,59 @@ def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+SCOPES = ("all", "department", "agency", "service")
+
+
+def in_scope(kind: str, slug: str | None = None):
+    """A condition on measurements: the figure is of a service in the scope (all of government,
+    a department, an agency, or one service)."""
+    if kind == "all":
+        return true()
+    ids = select(services.c.id)
+    if kind == "service":
+        ids = ids.where(services.c.slug == slug)
+    elif kind == "department":
+        ids = ids.join(department_org, services.c.department_id == department_org.c.id).where(department_org.c.slug == slug)
+    elif kind == "agency":
+        ids = ids.join(agency_org, services.c.agency_id == agency_org.c.id).where(agency_org.c.slug == slug)
+    else:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
+    return m.c.service_id.in_(ids)
+
+
 @memoized
-def service_figures(slug: str) -> pd.DataFrame:
-    """One row per period of a service, oldest first: totals and KPIs."""
-    service_id = select(services.c.id).where(services.c.slug == slug).scalar_subquery()
-    sp = per_service_period(m.c.service_id == service_id)
-    query = (select(sp.c.period_start, sp.c.period_end, *summed_totals(sp))
+def scope_figures(kind: str, slug: str | None = None) -> pd.DataFrame:
+    """One row per period, oldest first: the scope's totals and (volume-weighted) KPIs, and how
+    many services reported transactions for the period."""
+    sp = per_service_period(in_scope(kind, slug))
+    query = (select(sp.c.period_start, sp.c.period_end, *summed_totals(sp),
+                    func.count(case((sp.c.volume.is_not(None), sp.c.service_id))).label("services"))
              .group_by(sp.c.period_start, sp.c.period_end).order_by(sp.c.period_end))
     return _with_periods(kpis(_frame(query)))
 
 
+def service_figures(slug: str) -> pd.DataFrame:
+    """One row per period of a service, oldest first: totals and KPIs."""
+    return scope_figures("service", slug)
+
+
 @memoized
-def channel_volumes(slug: str) -> pd.DataFrame:
-    """Transactions per period and channel of a service: period, channel, volume, illustrative."""
+def scope_channel_volumes(kind: str, slug: str | None = None) -> pd.DataFrame:
+    """Transactions per period and channel in a scope: period, channel, volume, illustrative."""
     query = (select(m.c.period_end, m.c.dimension.label("channel"), func.sum(m.c.value).label("volume"),
                     func.max(case((m.c.illustrative, 1), else_=0)).label("illustrative"))
-             .join(services, services.c.id == m.c.service_id)
-             .where(services.c.slug == slug, _TRANSACTIONS)
+             .where(in_scope(kind, slug), _TRANSACTIONS)
              .group_by(m.c.period_end, m.c.dimension).order_by(m.c.period_end))
     frame = _with_periods(_frame(query))
     frame["illustrative"] = frame["illustrative"].astype(bool)
     order = {c: i for i, c in enumerate(channel_order(frame["channel"].unique()))}
     return frame.sort_values(["period_end", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s,
                              ignore_index=True)
+
+
+def channel_volumes(slug: str) -> pd.DataFrame:
+    """Transactions per period and channel of a service."""
+    return scope_channel_volumes("service", slug)
 
 
 @memoized

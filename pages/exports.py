@@ -47,6 +47,10 @@ def download(name: str, fmt: str):
 
 
 def register_exports(server: Flask) -> None:
-    import pages.index  # noqa: F401  (each page module registers its exporters)
-    import pages.service  # noqa: F401
+    """The export route; every module of pages/ is imported so that its exporters are registered."""
+    import importlib
+    import pkgutil
+    import pages
+    for module in pkgutil.iter_modules(pages.__path__):
+        importlib.import_module(f"pages.{module.name}")
     server.add_url_rule("/exports/<name>.<fmt>", "export", download)
