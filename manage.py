@@ -9,6 +9,7 @@
   python manage.py token list GROUP TYPE
   python manage.py token revoke TOKEN_ID
   python manage.py user create USERNAME --role admin|editor  (password from stdin or a prompt)
+  python manage.py user grant USERNAME SERVICE_SLUG          (an editor of that service)
 """
 import argparse
 import getpass
@@ -67,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     create = user_commands.add_parser("create")
     create.add_argument("username")
     create.add_argument("--role", choices=["admin", "editor"], required=True)
+    grant = user_commands.add_parser("grant", help="make a user an editor of a service")
+    grant.add_argument("username")
+    grant.add_argument("service", help="the service's slug")
     return parser
 
 
@@ -154,6 +158,12 @@ def _token(args) -> int:
 
 def _user(args) -> int:
     from data_access.users import create_user
+    if args.action == "grant":
+        from data_access.annotations import grant_service
+        with get_engine().begin() as conn:
+            grant_service(conn, args.username, args.service)
+        print(f"{args.username} can now edit {args.service}.", file=sys.stderr)
+        return 0
     password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("Password: ")
     with get_engine().begin() as conn:
         create_user(conn, args.username, password, args.role)

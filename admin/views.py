@@ -138,3 +138,47 @@ def template_csv(name: str):
         abort(404)
     return Response(template.content, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{template.filename}"'})
+
+
+@admin.route("/services/<slug>/notes", methods=["GET", "POST"])
+@signed_in()
+def notes(slug):
+    """Dated notes shown on every chart of a service and in its exports (its editors and admins)."""
+    from datetime import date
+
+    from data_access.annotations import AnnotationError, add_annotation, can_edit, service_annotations
+    from data_access.services import get_service
+    service = get_service(slug)
+    if service is None:
+        abort(404, f"There is no service {slug}.")
+    if not can_edit(current_user(), slug):
+        abort(403, f"Only an admin or an editor of {service['name']} can add notes to its charts.")
+    error = None
+    if request.method == "POST":
+        try:
+            on = date.fromisoformat(request.form.get("date", "").strip())
+        except ValueError:
+            error = "Enter the date as YYYY-MM-DD, for example 2016-03-14"
+        else:
+            try:
+                with get_engine().begin() as conn:
+                    add_annotation(conn, slug, on, request.form.get("text", ""), current_user()["username"])
+                flash("Note added: it shows on every chart of this service and in its downloads.")
+                return redirect(url_for("admin.notes", slug=slug))
+            except AnnotationError as failed:
+                error = str(failed)
+    return render_template("notes.html", service=service, notes=service_annotations(slug), error=error,
+                           form=request.form), 200 if error is None else 400
+
+
+@admin.route("/services/<slug>/notes/<int:note_id>/delete", methods=["POST"])
+@signed_in()
+def delete_note(slug, note_id):
+    from data_access.annotations import can_edit, delete_annotation
+    if not can_edit(current_user(), slug):
+        abort(403)
+    with get_engine().begin() as conn:
+        if not delete_annotation(conn, slug, note_id):
+            abort(404)
+    flash("Note removed.")
+    return redirect(url_for("admin.notes", slug=slug))

@@ -1,4 +1,4 @@
-"""KPI tiles: one figure, its period, and its change against the previous period."""
+"""KPI tiles: one figure, its period, and its change on the previous period and on a year before."""
 from __future__ import annotations
 
 from dash import html
@@ -24,8 +24,9 @@ def change_text(metric: Metric, value, previous, previous_period: YearEnding | N
     return f"{ARROWS[direction]} {direction} {size} on {against}"
 
 
-def kpi_tile(metric: Metric, value, previous, period: YearEnding,
-             previous_period: YearEnding | None, illustrative: bool = False) -> html.Li:
+def kpi_tile(metric: Metric, value, previous, period: YearEnding, previous_period: YearEnding | None,
+             illustrative: bool = False, year_before=None, year_before_period: YearEnding | None = None) -> html.Li:
+    """The figure, its period, its change on the previous period and, if given, on a year before."""
     parts = [
         html.H3(metric.name, className="pp-kpi__name"),
         html.P(metric.format(value), className="pp-kpi__value", id=f"kpi-{metric.id}-value",
@@ -34,6 +35,9 @@ def kpi_tile(metric: Metric, value, previous, period: YearEnding,
         html.P(change_text(metric, value, previous, previous_period), className="pp-kpi__change",
                id=f"kpi-{metric.id}-change"),
     ]
+    if year_before_period is not None and year_before_period != previous_period:
+        parts.append(html.P(change_text(metric, value, year_before, year_before_period),
+                            className="pp-kpi__change", id=f"kpi-{metric.id}-change-year"))
     if value == SUPPRESSED:
         parts.insert(2, html.P(f"Fewer than {threshold()}: not shown, to protect privacy",
                                className="pp-kpi__change"))

@@ -46,12 +46,17 @@ def _cache_ready() -> bool:
 
 
 def memoized(function):
-    """Memoize through the app's cache; called outside the app (CLI, tests), run it plainly."""
-    cached = cache.memoize()(function)
+    """Memoize through the app's cache; called outside the app (CLI, tests), run it plainly.
+    The database's URL is part of the key, so one process never mixes two databases' figures."""
+    @functools.wraps(function)
+    def of_database(_database_url, *args, **kwargs):
+        return function(*args, **kwargs)
+
+    cached = cache.memoize()(of_database)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        return cached(*args, **kwargs) if _cache_ready() else function(*args, **kwargs)
+        return cached(database_url(), *args, **kwargs) if _cache_ready() else function(*args, **kwargs)
 
     wrapper.uncached = function
     return wrapper

@@ -130,3 +130,21 @@ users = Table(
     Column("role", String(20), nullable=False),  # admin or editor
     Column("created_at", DateTime, nullable=False),
 )
+
+# --- notes on a service's charts, and who may edit which service ---------------------------------
+
+annotations = Table(
+    "annotations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("date", Date, nullable=False),
+    Column("text", String(300), nullable=False),
+    Column("author", String(120), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+service_editors = Table(
+    "service_editors", metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+)

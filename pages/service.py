@@ -1,23 +1,27 @@
 """A service's dashboard: KPI tiles for a chosen year, volume by channel and digital take-up."""
+from dataclasses import replace
+
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
+from components.annotations import annotate, note_lines, notes_list
 from components.chart_card import chart_card
 from components.exports import Export, frame_span
 from components.kpi import kpi_tile, kpi_tiles
 from components.layout import breadcrumbs
-from components.service_charts import (channel_figure, channel_frame, channel_summary, take_up_figure,
-                                       take_up_frame, take_up_summary)
+from components.service_charts import (add_year_before, channel_figure, channel_frame, channel_summary,
+                                       overlay_year_before, take_up_figure, take_up_frame, take_up_summary)
 from components.sent_data import sent_data_card, sent_data_section, sent_export
 from components.tables import data_table
+from data_access.annotations import service_annotations
 from data_access.figures import channel_volumes, illustrative_metrics, service_figures
 from data_access.data_sets import utc_now
 from data_access.service_data import dashboard_rows, service_data_sets
 from data_access.services import get_service
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
 from domain.metrics import KPI_ORDER, METRICS, format_percent, suppress_kpis
-from domain.suppression import SUPPRESSED
 from domain.periods import YearEnding
+from domain.suppression import SUPPRESSED
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -35,12 +39,16 @@ def periods_with_transactions(figures) -> list[YearEnding]:
     return list(reversed(figures.dropna(subset=["volume"])["period"].tolist()))
 
 
-def layout(slug=None, period=None, **_):
+YEAR_BEFORE = "year-before"
+
+
+def layout(slug=None, period=None, compare=None, **_):
     service = get_service(slug or "")
     if service is None:
         return _not_found(slug)
     periods = periods_with_transactions(service_figures(slug))
     selected = _selected(periods, period)
+    year_before = compare == YEAR_BEFORE
     return html.Div([
         breadcrumbs([("Services", "/"), (service["department"], f"/?department={service['department_slug']}"),
                      (service["name"], "")]),
@@ -49,13 +57,17 @@ def layout(slug=None, period=None, **_):
         _about(service),
         dcc.Store(id="service-slug", data=slug),
         dcc.Store(id="service-query"),
-        html.Div(html.Div([
+        html.Div([html.Div([
             html.Label("Year", htmlFor="service-period", className="govuk-label govuk-label--s"),
             html.Div("The 12 months the figures below describe", className="govuk-hint"),
             dcc.Dropdown(id="service-period", options=[{"label": p.label, "value": p.id} for p in periods],
                          value=selected.id if selected else None, clearable=False, searchable=False),
-        ], className="govuk-form-group pp-filter"), className="pp-filters"),
-        html.Div(_figures(slug, selected), id="service-figures", **{"aria-live": "polite"}),
+        ], className="govuk-form-group pp-filter"), html.Div(
+            dcc.Checklist(id="service-compare", value=[YEAR_BEFORE] if year_before else [],
+                          options=[{"label": " Show the same period a year before on the charts",
+                                    "value": YEAR_BEFORE}], className="pp-checkbox"),
+            className="govuk-form-group pp-filter")], className="pp-filters"),
+        html.Div(_figures(slug, selected, year_before), id="service-figures", **{"aria-live": "polite"}),
         _sent_data(slug),
         _source_note(service),
     ])
@@ -88,7 +100,7 @@ def _about(service):
     return html.Div(parts)
 
 
-def _figures(slug, selected):
+def _figures(slug, selected, year_before=False):
     if selected is None:
         return html.P("This service has not reported any transactions.", className="govuk-body")
     figures = service_figures(slug)
@@ -96,8 +108,8 @@ def _figures(slug, selected):
     return [
         html.H2(f"Key figures: {selected.phrase}", className="govuk-heading-l", id="kpis-heading"),
         _kpis(figures, selected, illustrative),
-        _channel_chart(slug, selected),
-        _take_up_chart(slug, selected),
+        _channel_chart(slug, selected, year_before),
+        _take_up_chart(slug, selected, year_before),
     ]
 
 
@@ -107,9 +119,11 @@ def _kpis(figures, selected, illustrative):
     current = rows.get(selected, {})
     earlier = [p for p in rows if p < selected]
     previous_period = earlier[-1] if earlier else None
-    previous = rows.get(previous_period, {})
+    previous, year_before_period = rows.get(previous_period, {}), selected.shifted(-12)
+    year_before = rows.get(year_before_period, {})
     tiles = [kpi_tile(METRICS[k], current.get(k), previous.get(k), selected, previous_period,
-                      bool(KPI_SOURCES.get(k, set()) & illustrative)) for k in KPI_ORDER]
+                      bool(KPI_SOURCES.get(k, set()) & illustrative), year_before.get(k), year_before_period)
+             for k in KPI_ORDER]
     return kpi_tiles(tiles, f"Key figures for the {selected.phrase}")
 
 
@@ -118,58 +132,86 @@ CHANNEL_NOTE = ("Digital and total transactions are as reported. The split of th
 TAKE_UP_NOTE = "Digital take-up is digital transactions as a share of all transactions whose channel is reported."
 
 
-def channels_export(slug: str, selected: YearEnding | None = None) -> Export | None:
+def channels_export(slug: str, selected: YearEnding | None = None, year_before: bool = False) -> Export | None:
     service = get_service(slug)
     if service is None:
         return None
     illustrative = ({channel_name(c) for c in ILLUSTRATIVE_CHANNELS}
                     if "transactions" in illustrative_metrics(slug) else set())
     frame = channel_frame(channel_volumes(slug))
-    return Export(f"Transactions by channel: {service['name']}", frame_span(frame), frame,
-                  notes=(CHANNEL_NOTE,) if illustrative else (),
-                  figure=channel_figure(frame, selected.short_label if selected else None, illustrative),
-                  filename=f"{slug}-transactions-by-channel")
+    frame = add_year_before(frame, "Total") if year_before else frame
+    figure = channel_figure(frame, selected.short_label if selected else None, illustrative)
+    return _annotated(Export(f"Transactions by channel: {service['name']}", frame_span(frame), frame,
+                             notes=(CHANNEL_NOTE,) if illustrative else (),
+                             figure=overlay_year_before(figure, frame, "Total") if year_before else figure,
+                             filename=f"{slug}-transactions-by-channel"), slug)
 
 
-def take_up_export(slug: str, selected: YearEnding | None = None) -> Export | None:
+def take_up_export(slug: str, selected: YearEnding | None = None, year_before: bool = False) -> Export | None:
     service = get_service(slug)
     if service is None:
         return None
     frame = take_up_frame(service_figures(slug))
-    return Export(f"Digital take-up: {service['name']}", frame_span(frame), frame, notes=(TAKE_UP_NOTE,),
-                  figure=take_up_figure(frame, selected), filename=f"{slug}-digital-take-up")
+    column = "Digital take-up (%)"
+    frame = add_year_before(frame, column) if year_before else frame
+    figure = take_up_figure(frame, selected)
+    return _annotated(Export(f"Digital take-up: {service['name']}", frame_span(frame), frame, notes=(TAKE_UP_NOTE,),
+                             figure=overlay_year_before(figure, frame, column) if year_before else figure,
+                             filename=f"{slug}-digital-take-up"), slug)
+
+
+def _annotated(export: Export, slug: str) -> Export:
+    """The service's dated notes on the chart and in the export."""
+    notes = service_annotations(slug)
+    if not notes or export.frame.empty:
+        return export
+    return replace(export, figure=annotate(export.figure, export.frame, notes),
+                   notes=export.notes + note_lines(notes), extra={**export.extra, "annotations": notes})
 
 
 @exporter("service-channels")
 def _channels_download(params):
-    return channels_export(params.get("service", ""))
+    return channels_export(params.get("service", ""), year_before=params.get("compare") == YEAR_BEFORE)
 
 
 @exporter("service-take-up")
 def _take_up_download(params):
-    return take_up_export(params.get("service", ""))
+    return take_up_export(params.get("service", ""), year_before=params.get("compare") == YEAR_BEFORE)
 
 
-def _channel_chart(slug, selected):
-    export = channels_export(slug, selected)
+def _card_notes(export: Export, card_id: str) -> list:
+    """The chart's notes in words, its dated annotations as a list."""
+    return [*[n for n in export.notes if not n.startswith("Note ")],
+            notes_list(export.extra.get("annotations", []), f"{card_id}-notes")]
+
+
+def _compare_param(year_before: bool) -> str | None:
+    return YEAR_BEFORE if year_before else None
+
+
+def _channel_chart(slug, selected, year_before):
+    export = channels_export(slug, selected, year_before)
     frame = export.frame
     table = data_table(frame.drop(columns=["Period start", "Period end"]),
                        "Transactions in the year, by channel",
                        {c: count_cell for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
                        row_header="Year ending", table_id="channels-table")
     return chart_card("channels", "Transactions by channel", export.figure, channel_summary(frame, selected), table,
-                      export_links("service-channels", service=slug), list(export.notes))
+                      export_links("service-channels", service=slug, compare=_compare_param(year_before)),
+                      _card_notes(export, "channels"))
 
 
-def _take_up_chart(slug, selected):
-    export = take_up_export(slug, selected)
+def _take_up_chart(slug, selected, year_before):
+    export = take_up_export(slug, selected, year_before)
     frame = export.frame
+    percent = lambda v: "Suppressed" if v == SUPPRESSED else format_percent(v / 100)  # noqa: E731
     table = data_table(frame.drop(columns=["Period start", "Period end"]), "Digital take-up by year",
                        {"Digital transactions": count_cell, "Transactions with a reported channel": count_cell,
-                        "Digital take-up (%)": lambda v: "Suppressed" if v == SUPPRESSED else format_percent(v / 100)},
+                        "Digital take-up (%)": percent, "Digital take-up (%)" + ", a year before": percent},
                        row_header="Year ending", table_id="take-up-table")
     return chart_card("take-up", "Digital take-up", export.figure, take_up_summary(frame, selected), table,
-                      export_links("service-take-up", service=slug), list(export.notes))
+                      export_links("service-take-up", service=slug, compare=_compare_param(year_before)),
+                      _card_notes(export, "take-up"))
 
 
 def _sent_data(slug):
@@ -201,6 +243,8 @@ def _source_note(service):
                 ". Completion and satisfaction figures, and the split of non-digital transactions by channel, are "
                 "illustrative. ", html.A("More about the data", href="/about-the-data", className="govuk-link")],
                className="govuk-body-s"),
+        html.P(html.A("Add a note to this service's charts (for its editors)", className="govuk-link",
+                      href=f"/admin/services/{service['slug']}/notes"), className="govuk-body-s"),
     ], className="pp-about-data")
 
 
@@ -208,15 +252,16 @@ def _source_note(service):
     Output("service-figures", "children"),
     Output("service-query", "data"),
     Input("service-period", "value"),
+    Input("service-compare", "value"),
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
-def change_period(period_id, slug):
+def change_period(period_id, compare, slug):
     periods = periods_with_transactions(service_figures(slug))
     selected = _selected(periods, period_id)
-    default = periods[0].id if periods else None
-    return _figures(slug, selected), query_string({"period": selected.id if selected else None},
-                                                  {"period": default})
+    year_before = YEAR_BEFORE in (compare or [])
+    state = {"period": selected.id if selected else None, "compare": _compare_param(year_before)}
+    return _figures(slug, selected, year_before), query_string(state, {"period": periods[0].id if periods else None})
 
 
 mirror_to_address_bar("service-query")

@@ -79,3 +79,20 @@ def test_two_databases_never_share_cached_figures(monkeypatch, tmp_path):
     first = cache_config()["CACHE_KEY_PREFIX"]
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'b.db'}")
     assert cache_config()["CACHE_KEY_PREFIX"] != first
+
+
+def test_one_process_never_mixes_two_databases_figures(one_service_db, tmp_path, monkeypatch):
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("CACHE_DIR", str(tmp_path / "cache"))
+    app = _app()
+    first_url = str(one_service_db.url)
+    with app.app_context():
+        assert get_service("renew")["name"] == "Renew a thing"
+        other = tmp_path / "other.db"
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{other}")
+        engine = make_engine(f"sqlite:///{other}")
+        with engine.begin() as conn:
+            upgrade(conn)
+        assert get_service("renew") is None  # not the first database's cached answer
+        monkeypatch.setenv("DATABASE_URL", first_url)
+        assert get_service("renew")["name"] == "Renew a thing"
