@@ -99,8 +99,9 @@ def _load_demo(args) -> int:
     with get_engine().begin() as conn:
         report = load_demo(conn, progress=not args.quiet)
     clear_cache()
-    print(f"Loaded {report.services} services, {report.organisations} organisations and "
-          f"{report.measurements:,} figures in {time.perf_counter() - began:.1f} s.", file=sys.stderr)
+    print(f"Loaded {report.services} services, {report.organisations} organisations, "
+          f"{report.measurements:,} figures and {report.records:,} records of open data sets "
+          f"in {time.perf_counter() - began:.1f} s.", file=sys.stderr)
     for note in report.notes:
         print(f"  note: {note}", file=sys.stderr)
     return 0

@@ -65,23 +65,31 @@ def suppress_record(row: dict, keep: frozenset[str] = frozenset()) -> dict:
     return out
 
 
+def hidden_parts(parts: dict, total) -> tuple[set, bool]:
+    """Which parts of a total to hide, and whether to hide the total: the small parts, and enough
+    other parts (the smallest first, then the total itself) that the hidden parts add up to at
+    least the threshold, so none can be worked out by subtraction (secondary suppression)."""
+    values = {name: float(v) for name, v in parts.items() if v is not None and not pd.isna(v)}
+    hidden = {name for name, v in values.items() if is_small(v)}
+    while hidden and sum(values[name] for name in hidden) < threshold():
+        visible = sorted((v, name) for name, v in values.items() if name not in hidden and v > 0)
+        if not visible:
+            break
+        hidden.add(visible[0][1])
+    hide_total = bool(hidden) and sum(values[name] for name in hidden) < threshold() or is_small(total)
+    return hidden, hide_total
+
+
 def suppress_parts_of_total(frame: pd.DataFrame, parts: list[str], total: str) -> pd.DataFrame:
-    """Suppress small parts of a total, and enough other parts (the smallest first, then the
-    total itself) that no suppressed part can be worked out by subtraction: in each row the
-    suppressed parts add up to at least the threshold (secondary suppression)."""
+    """`hidden_parts` applied to every row of a frame."""
     out = frame.copy()
     for column in [*parts, total]:
         out[column] = out[column].astype(object)
     for index, row in frame.iterrows():
-        values = {p: float(row[p]) for p in parts if pd.notna(row[p])}
-        hidden = {p for p, v in values.items() if is_small(v)}
-        while hidden and sum(values[p] for p in hidden) < threshold():
-            visible = sorted((v, p) for p, v in values.items() if p not in hidden and v > 0)
-            if not visible:
-                break
-            hidden.add(visible[0][1])
+        hidden, hide_total = hidden_parts({p: row[p] for p in parts}, row[total])
         for part in hidden:
             out.at[index, part] = SUPPRESSED
-        if hidden and sum(values[p] for p in hidden) < threshold() or is_small(row[total]):
+        if hide_total:
             out.at[index, total] = SUPPRESSED
     return out
+

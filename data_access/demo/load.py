@@ -10,6 +10,7 @@ from tqdm import tqdm
 from data_access.demo import govuk_pp
 from data_access.demo.govuk_pp import slugify
 from data_access.demo.illustrative import ServiceProfile
+from data_access.demo.open_data import publish_demo_data_sets
 from data_access.schema import measurements, organisations, services
 from domain.channels import DIGITAL, UNSPECIFIED
 
@@ -21,6 +22,7 @@ class LoadReport:
     organisations: int = 0
     services: int = 0
     measurements: int = 0
+    records: int = 0  # in the demo's open data sets (data_access/demo/open_data.py)
     notes: list[str] = field(default_factory=list)
 
 
@@ -112,6 +114,7 @@ def load_demo(conn: Connection, csv_path=govuk_pp.CSV_PATH, progress: bool = Tru
         if len(batch) >= 20_000:
             report.measurements += _flush(conn, batch)
     report.measurements += _flush(conn, batch)
+    report.records = publish_demo_data_sets(conn)
     return report
 
 
