@@ -1,12 +1,14 @@
 """The admin views. Admins manage data sets and tokens; admins and editors upload files."""
 from __future__ import annotations
 
+import json
+
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 
 from admin import admin, current_user, signed_in
 from api.write import XLSX, Refused, parsed_records
-from data_access.data_sets import (DataSetError, audit, audit_entries, create_data_set, get_data_set,
-                                   issue_token, list_data_sets, list_tokens, revoke_token)
+from data_access.data_sets import (DataSetError, audit, audit_entries, configure_data_set, create_data_set,
+                                   get_data_set, issue_token, list_data_sets, list_tokens, revoke_token)
 from data_access.db import get_engine
 from data_access.records import count_records, store_records
 from ingest.templates import TEMPLATES, template_for
@@ -41,30 +43,57 @@ def data_sets():
     return render_template("data_sets.html", rows=rows)
 
 
+def _settings(form) -> dict:
+    """A data set's settings from its form; DataSetError says what is wrong."""
+    settings = {name: form.get(name) == "yes" for name in ("published", "realtime", "queryable")}
+    age = form.get("max_age_expected", "").strip()
+    if age and not age.isdigit():
+        raise DataSetError("Expected time between updates must be a whole number of seconds")
+    settings["max_age_expected"] = int(age) if age else None
+    settings["auto_ids"] = [f.strip() for f in form.get("auto_ids", "").split(",") if f.strip()] or None
+    schema = form.get("json_schema", "").strip()
+    try:
+        settings["json_schema"] = json.loads(schema) if schema else None
+    except ValueError as error:
+        raise DataSetError(f"The JSON Schema is not valid JSON: {error}") from None
+    return settings
+
+
 @admin.route("/data-sets/new", methods=["GET", "POST"])
 @signed_in("admin")
 def new_data_set():
     error = None
     if request.method == "POST":
-        form = request.form
-        settings = {"published": form.get("published") == "yes", "realtime": form.get("realtime") == "yes"}
-        if form.get("max_age_expected", "").strip():
-            if not form["max_age_expected"].strip().isdigit():
-                error = "Expected time between updates must be a whole number of seconds"
-            else:
-                settings["max_age_expected"] = int(form["max_age_expected"])
-        if form.get("auto_ids", "").strip():
-            settings["auto_ids"] = [f.strip() for f in form["auto_ids"].split(",") if f.strip()]
-        if error is None:
-            try:
-                with get_engine().begin() as conn:
-                    created = create_data_set(conn, form.get("data_group", "").strip(),
-                                              form.get("data_type", "").strip(), **settings)
-                return redirect(url_for("admin.data_set", data_group=created.data_group,
-                                        data_type=created.data_type))
-            except DataSetError as failed:
-                error = str(failed)
-    return render_template("new_data_set.html", error=error, form=request.form), 200 if error is None else 400
+        try:
+            with get_engine().begin() as conn:
+                created = create_data_set(conn, request.form.get("data_group", "").strip(),
+                                          request.form.get("data_type", "").strip(), **_settings(request.form))
+            return redirect(url_for("admin.data_set", data_group=created.data_group, data_type=created.data_type))
+        except DataSetError as failed:
+            error = str(failed)
+    form = request.form if request.method == "POST" else {"published": "yes", "queryable": "yes"}
+    return render_template("new_data_set.html", error=error, form=form), 200 if error is None else 400
+
+
+@admin.route("/data-sets/<data_group>/<data_type>/settings", methods=["GET", "POST"])
+@signed_in("admin")
+def data_set_settings(data_group, data_type):
+    found = _data_set_or_404(data_group, data_type)
+    error = None
+    if request.method == "POST":
+        try:
+            with get_engine().begin() as conn:
+                configure_data_set(conn, data_group, data_type, **_settings(request.form))
+            flash("Settings saved.")
+            return redirect(url_for("admin.data_set", data_group=data_group, data_type=data_type))
+        except DataSetError as failed:
+            error = str(failed)
+    form = request.form if request.method == "POST" else {
+        **{name: "yes" if getattr(found, name) else "" for name in ("published", "realtime", "queryable")},
+        "max_age_expected": found.max_age_expected or "", "auto_ids": ", ".join(found.auto_ids or []),
+        "json_schema": json.dumps(found.json_schema, indent=2) if found.json_schema else ""}
+    return render_template("data_set_settings.html", data_set=found, error=error, form=form), \
+        200 if error is None else 400
 
 
 def _data_set_or_404(data_group: str, data_type: str):

@@ -45,7 +45,8 @@ def sign_in(client, role):
 def create(client, group, data_type="transactions-by-channel", auto_ids="_timestamp, channel"):
     return client.post("/admin/data-sets/new", data={"data_group": group, "data_type": data_type,
                                                      "auto_ids": auto_ids, "max_age_expected": "86400",
-                                                     "published": "yes", "csrf_token": csrf(client, "/admin/data-sets/new")})
+                                                     "published": "yes", "queryable": "yes",
+                                                     "csrf_token": csrf(client, "/admin/data-sets/new")})
 
 
 def test_admin_pages_need_sign_in(app_client):
@@ -136,3 +137,21 @@ def test_templates_download(app_client):
     assert answer.status_code == 200 and answer.mimetype == "text/csv"
     assert "channel" in answer.get_data(as_text=True)
     assert app_client.get("/data-templates/nope.csv").status_code == 404
+
+
+def test_an_admin_changes_a_data_sets_settings(app_client):
+    sign_in(app_client, "admin")
+    group = f"svc-{uuid.uuid4().hex[:8]}"
+    create(app_client, group)
+    path = f"/admin/data-sets/{group}/transactions-by-channel/settings"
+    page = app_client.get(path).get_data(as_text=True)
+    assert 'value="86400"' in page and "_timestamp, channel" in page
+    schema = '{"type": "object", "required": ["count"]}'
+    bad = app_client.post(path, data={"json_schema": "{not json", "csrf_token": csrf(app_client, path)})
+    assert bad.status_code == 400 and "not valid JSON" in bad.get_data(as_text=True)
+    saved = app_client.post(path, data={"json_schema": schema, "max_age_expected": "3600", "realtime": "yes",
+                                        "published": "yes", "queryable": "yes", "csrf_token": csrf(app_client, path)})
+    assert saved.status_code == 302
+    found = get_data_set(group, "transactions-by-channel")
+    assert found.json_schema == {"type": "object", "required": ["count"]}
+    assert (found.max_age_expected, found.realtime, found.auto_ids) == (3600, True, None)
