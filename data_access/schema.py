@@ -148,3 +148,58 @@ service_editors = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
 )
+
+# --- collectors: pull from a source on a schedule into a data set (issue: automated collection) ---
+
+collectors = Table(
+    "collectors", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(80), nullable=False, unique=True),
+    Column("kind", String(40), nullable=False),  # csv_url, json_url, excel_url, performance_platform, matomo, plausible
+    Column("data_set_id", Integer, ForeignKey("data_sets.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("schedule", String(20), nullable=False),  # every_5_minutes, hourly, daily, weekly
+    Column("config", JSON_DOCUMENT, nullable=False),  # url, mappings, metrics...: never credentials
+    Column("credentials", Text),  # encrypted (Fernet), never shown
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime, nullable=False),
+    Column("next_run_at", DateTime, index=True),
+)
+
+collector_runs = Table(
+    "collector_runs", metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
+    Column("collector_id", Integer, ForeignKey("collectors.id", ondelete="CASCADE"), nullable=False),
+    Column("scheduled_for", DateTime, nullable=False),  # the run's slot: one instance claims it
+    Column("attempt", Integer, nullable=False, server_default="1"),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("status", String(20), nullable=False),  # running, succeeded, failed
+    Column("records_written", Integer, nullable=False, server_default="0"),
+    Column("error", Text),
+    Column("range_from", DateTime),  # a backfill's range
+    Column("range_to", DateTime),
+    UniqueConstraint("collector_id", "scheduled_for", "attempt", name="uq_collector_runs_slot"),
+    Index(None, "collector_id", "started_at"),
+)
+
+# --- self-service dashboards: configuration stored in the database ---------------------------------
+
+dashboards = Table(
+    "dashboards", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("dashboard_type", String(40), nullable=False),  # transaction, service-group, department, agency, content, other
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="SET NULL")),
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="SET NULL"), index=True),
+    Column("description", Text),
+    Column("about_the_data", Text),
+    Column("related_links", JSON_DOCUMENT),  # [{"title", "url"}]
+    Column("modules", JSON_DOCUMENT, nullable=False),  # the ordered list of modules (validated by schema)
+    Column("status", String(20), nullable=False, server_default="draft"),  # draft or published
+    Column("release_at", DateTime),  # embargo: a draft published by itself at this time (UTC)
+    Column("draft_key", String(64), nullable=False),  # the unlisted URL's secret for a draft
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("updated_by", String(120)),
+)
