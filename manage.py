@@ -10,6 +10,7 @@
   python manage.py token revoke TOKEN_ID
   python manage.py user create USERNAME --role admin|editor  (password from stdin or a prompt)
   python manage.py user grant USERNAME SERVICE_SLUG          (an editor of that service)
+  python manage.py dashboard import FILE.json... [--draft]  |  dashboard export SLUG  |  dashboard list
 """
 import argparse
 import getpass
@@ -63,6 +64,14 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("type")
     token_commands.add_parser("revoke").add_argument("token_id", type=int)
 
+    dashboard = commands.add_parser("dashboard", help="import, export and list dashboard configurations")
+    dashboard_commands = dashboard.add_subparsers(dest="action", required=True)
+    imported = dashboard_commands.add_parser("import", help="import configuration files (JSON)")
+    imported.add_argument("files", nargs="+")
+    imported.add_argument("--draft", action="store_true", help="import as drafts, whatever the files say")
+    dashboard_commands.add_parser("export", help="print a dashboard's configuration").add_argument("slug")
+    dashboard_commands.add_parser("list")
+
     user = commands.add_parser("user", help="create users who sign in to the admin pages")
     user_commands = user.add_subparsers(dest="action", required=True)
     create = user_commands.add_parser("create")
@@ -81,7 +90,7 @@ def main(argv=None) -> int:
     with engine.begin() as conn:
         upgrade(conn)
     handler = {"migrate": lambda a: 0, "load-demo": _load_demo, "data-set": _data_set, "token": _token,
-               "user": _user}[args.command]
+               "user": _user, "dashboard": _dashboard}[args.command]
     try:
         return handler(args)
     except ValueError as error:  # DataSetError and friends: a clear message, no traceback
@@ -155,6 +164,32 @@ def _token(args) -> int:
     print(f"Write token for {found.name} (shown once; only its hash is kept):", file=sys.stderr)
     print(token)
     return 0
+
+
+def _dashboard(args) -> int:
+    from data_access.dashboards import DashboardError, all_dashboards, exported_config, get_dashboard, save_dashboard
+    if args.action == "list":
+        for d in all_dashboards():
+            print(f"{d['slug']}\t{d['status']}\t{d['title']}")
+        return 0
+    if args.action == "export":
+        found = get_dashboard(args.slug)
+        if found is None:
+            raise ValueError(f"no dashboard {args.slug}")
+        print(json.dumps(exported_config(found), indent=2, ensure_ascii=False))
+        return 0
+    failed = 0
+    for path in args.files:
+        with open(path, encoding="utf-8") as file:
+            config = json.load(file)
+        try:
+            with get_engine().begin() as conn:
+                stored = save_dashboard(conn, config, "manage.py", status="draft" if args.draft else None)
+            print(f"Imported {stored['slug']} ({stored['status']}, {len(stored['modules'])} modules).", file=sys.stderr)
+        except DashboardError as refused:
+            failed += 1
+            print(f"{path}: not imported:", *[f"  {e}" for e in refused.errors], sep="\n", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _user(args) -> int:
