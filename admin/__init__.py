@@ -69,7 +69,14 @@ def template_globals():
 
 
 def register_admin(server: Flask) -> None:
-    from admin import views  # noqa: F401  (registers the views on the blueprint)
+    """Every module of admin/ is imported first: each adds its views to the blueprint."""
+    import importlib
+    import pkgutil
+
+    import admin as package
+    for module in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"admin.{module.name}")
+    from admin import views
     server.secret_key = secret_key()
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          MAX_CONTENT_LENGTH=11 * 1024 * 1024)
