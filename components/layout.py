@@ -8,17 +8,17 @@ SERVICE_NAME = "Performance Platform"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
 
+NAV = [("Services", "/"), ("Compare", "/compare"), ("Channels", "/channels"), ("Summary", "/summary"),
+       ("Dashboards", "/dashboards"), ("Data API", "/data-api"), ("About the data", "/about-the-data")]
+
+
 def header() -> html.Header:
     return html.Header(html.Div([
         html.Div(html.A(SERVICE_NAME, href="/", className="pp-header__name"),
                  className="govuk-header__logo pp-header__logo"),
         html.Nav(html.Ul([
-            html.Li(html.A("Services", href="/", className="govuk-header__link pp-nav-link"),
-                    className="pp-nav__item"),
-            html.Li(html.A("About the data", href="/about-the-data", className="govuk-header__link pp-nav-link"),
-                    className="pp-nav__item"),
-            html.Li(html.A("Data API", href="/data-api", className="govuk-header__link pp-nav-link"),
-                    className="pp-nav__item"),
+            html.Li(html.A(text, href=href, className="govuk-header__link pp-nav-link"), className="pp-nav__item")
+            for text, href in NAV
         ], className="pp-nav__list"), className="pp-nav", **{"aria-label": "Menu"}),
     ], className="govuk-header__container govuk-width-container pp-header__container"),
         className="govuk-header pp-header")

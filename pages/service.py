@@ -68,6 +68,7 @@ def layout(slug=None, period=None, compare=None, **_):
                                     "value": YEAR_BEFORE}], className="pp-checkbox"),
             className="govuk-form-group pp-filter")], className="pp-filters"),
         html.Div(_figures(slug, selected, year_before), id="service-figures", **{"aria-live": "polite"}),
+        _explore(slug),
         _sent_data(slug),
         _source_note(service),
     ])
@@ -212,6 +213,17 @@ def _take_up_chart(slug, selected, year_before):
     return chart_card("take-up", "Digital take-up", export.figure, take_up_summary(frame, selected), table,
                       export_links("service-take-up", service=slug, compare=_compare_param(year_before)),
                       _card_notes(export, "take-up"))
+
+
+def _explore(slug):
+    """Links to the drill-downs and the comparison, scoped to this service."""
+    links = [("Channels", f"/channels?scope=service&slug={slug}"),
+             ("Satisfaction", f"/satisfaction?scope=service&slug={slug}"),
+             ("Completion", f"/completion?scope=service&slug={slug}"),
+             ("Compare with other services", f"/compare?services={slug}")]
+    return html.Nav([html.H2("Explore this service further", className="govuk-heading-m"),
+                     html.Ul([html.Li(html.A(text, href=href, className="govuk-link")) for text, href in links],
+                             className="govuk-list")], **{"aria-label": "Explore this service further"})
 
 
 def _sent_data(slug):

@@ -1,0 +1,151 @@
+"""SQL for the drill-down pages (channels, satisfaction, completion): scopes, how many services
+each figure covers, channel volumes compared like for like, and journey steps sent through the
+data API. Built on data_access.figures (`in_scope`) so every page counts the same rows."""
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+import pandas as pd
+from sqlalchemy import and_, case, func, select
+
+from data_access.cache import memoized
+from data_access.db import get_engine
+from data_access.figures import in_scope
+from data_access.record_queries import run_query
+from data_access.schema import data_sets
+from data_access.schema import measurements as m
+from data_access.schema import services
+from data_access.services import agencies, departments, get_service, services_query
+from domain.channels import channel_order
+from domain.periods import YearEnding
+from query.answers import data_rows
+from query.parse import parse_query
+
+ALL = "all"
+JOURNEY = "journey"
+# one row a stage and month: the stages' counts summed in SQL
+JOURNEY_QUERY = "period=month&group_by=stage&collect=count:sum&flatten=true"
+
+
+def _frame(query) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        result = conn.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
+
+
+def _period(end) -> YearEnding:
+    return YearEnding.from_end(pd.Timestamp(end).date())
+
+
+# --- scopes ------------------------------------------------------------------------------------
+
+@memoized
+def scope_options() -> list[dict]:
+    """Every scope a page can show, as dropdown options: value 'kind:slug' ('all' alone)."""
+    options = [{"label": "All of government", "value": ALL}]
+    for row in departments().itertuples():
+        options.append({"label": f"Department: {row.name}", "value": f"department:{row.slug}"})
+    for row in agencies().itertuples():
+        options.append({"label": f"Agency: {row.name}", "value": f"agency:{row.slug}"})
+    with get_engine().connect() as conn:
+        rows = conn.execute(services_query().order_by(services.c.name, services.c.slug)).mappings().all()
+    for row in rows:
+        owner = row["agency"] or row["department_abbreviation"] or row["department"]
+        options.append({"label": f"Service: {row['name']} ({owner})", "value": f"service:{row['slug']}"})
+    return options
+
+
+def scope_name(kind: str, slug: str | None) -> str | None:
+    """'All of government', a department's, agency's or service's name; None if there is none."""
+    if kind == ALL:
+        return "All of government"
+    if kind == "service":
+        service = get_service(slug or "")
+        return service["name"] if service else None
+    frame = departments() if kind == "department" else agencies() if kind == "agency" else None
+    if frame is None or frame.empty:
+        return None
+    found = frame[frame["slug"] == slug]
+    return found["name"].iloc[0] if len(found) else None
+
+
+def resolve_scope(kind: str | None, slug: str | None) -> tuple[str, str | None, str]:
+    """(kind, slug, name) for a URL's scope; anything unknown means all of government."""
+    name = scope_name(kind or ALL, slug)
+    if name is None or (kind or ALL) == ALL:
+        return ALL, None, "All of government"
+    return kind, slug, name
+
+
+# --- how many services each figure covers --------------------------------------------------------
+
+def _services_with(metric: str):
+    return func.count(func.distinct(case((m.c.metric == metric, m.c.service_id))))
+
+
+@memoized
+def services_reporting(kind: str, slug: str | None = None) -> pd.DataFrame:
+    """Per period, oldest first: how many services in the scope reported transactions, ratings,
+    and digital transactions started."""
+    query = (select(m.c.period_end, _services_with("transactions").label("transactions"),
+                    _services_with("rating").label("ratings"), _services_with("started").label("started"))
+             .where(in_scope(kind, slug)).group_by(m.c.period_end).order_by(m.c.period_end))
+    frame = _frame(query)
+    frame["period"] = [_period(end) for end in frame["period_end"]]
+    return frame
+
+
+@memoized
+def illustrative_in_scope(kind: str, slug: str | None = None) -> frozenset[str]:
+    """Metrics whose figures in the scope include illustrative (generated) values."""
+    query = select(m.c.metric).distinct().where(in_scope(kind, slug), m.c.illustrative)
+    with get_engine().connect() as conn:
+        return frozenset(conn.execute(query).scalars())
+
+
+# --- channels compared like for like -------------------------------------------------------------
+
+@memoized
+def like_for_like_channels(kind: str, slug: str | None, first_id: str, second_id: str) -> pd.DataFrame:
+    """Transactions by channel in two years, counting only the services of the scope that reported
+    transactions in both: columns period, channel, volume, services (the same in every row)."""
+    first, second = YearEnding.parse(first_id), YearEnding.parse(second_id)
+    ends = [first.end, second.end]
+    transactions = and_(in_scope(kind, slug), m.c.metric == "transactions", m.c.period_end.in_(ends))
+    both = (select(m.c.service_id).where(transactions).group_by(m.c.service_id)
+            .having(func.count(func.distinct(m.c.period_end)) == len(set(ends))).subquery())
+    query = (select(m.c.period_end, m.c.dimension.label("channel"), func.sum(m.c.value).label("volume"))
+             .where(transactions, m.c.service_id.in_(select(both.c.service_id)))
+             .group_by(m.c.period_end, m.c.dimension))
+    frame = _frame(query)
+    with get_engine().connect() as conn:
+        count = conn.execute(select(func.count()).select_from(both)).scalar_one()
+    frame["period"] = [_period(end) for end in frame["period_end"]]
+    frame["services"] = count
+    order = {c: i for i, c in enumerate(channel_order(frame["channel"].unique()))}
+    frame = frame.sort_values(["period_end", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s)
+    return frame.reset_index(drop=True)[["period", "channel", "volume", "services"]]
+
+
+# --- journeys: data sets of type `journey` sent through the data API -------------------------------
+
+def journey_data_sets(service_slug: str) -> list[dict]:
+    """The published journey data sets linked to a service: id, data_group, data_type."""
+    query = (select(data_sets.c.id, data_sets.c.data_group, data_sets.c.data_type)
+             .join(services, services.c.id == data_sets.c.service_id)
+             .where(services.c.slug == service_slug, data_sets.c.published, data_sets.c.data_type == JOURNEY)
+             .order_by(data_sets.c.data_group))
+    with get_engine().connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]
+
+
+def journey_counts(data_set_id: int) -> pd.DataFrame:
+    """Records (`stage`, `count`) summed per stage and month by a data-API query: columns stage,
+    month (its first day), count; months without records are left out. Not cached: services
+    write new records at any time."""
+    query = parse_query(parse_qsl(JOURNEY_QUERY))
+    result = run_query(data_set_id, query)
+    rows = [row for row in data_rows(result.query, result.rows) if row["_count"] and row["stage"] is not None]
+    return pd.DataFrame({"stage": [str(row["stage"]) for row in rows],
+                         "month": [row["_start_at"] for row in rows],
+                         "count": [row["count:sum"] for row in rows]}, columns=["stage", "month", "count"])
