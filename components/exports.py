@@ -99,9 +99,9 @@ def to_image(export: Export, fmt: str) -> bytes:
     import plotly.graph_objects as go
     drawn = go.Figure(figure)
     drawn.update_layout(title={"text": f"{export.title}<br><sup>{export.period}</sup>", "x": 0},
-                        margin={"t": 90, "b": 80})
+                        margin={"t": 140, "b": 120}, legend={"y": -0.18, "yanchor": "top"})
     drawn.add_annotation(text=f"Source: {export.source}. {LICENCE.split(' (')[0]}.", xref="paper", yref="paper",
-                         x=0, y=-0.25, showarrow=False, font={"size": 10}, align="left")
+                         x=0, y=-0.36, yanchor="top", showarrow=False, font={"size": 10}, align="left")
     return drawn.to_image(format=fmt, width=1000, height=560)
 
 

@@ -66,3 +66,13 @@ def can_edit(user: dict | None, slug: str) -> bool:
              .where(service_editors.c.user_id == user["id"], services.c.slug == slug))
     with get_engine().connect() as conn:
         return conn.execute(query).first() is not None
+
+
+def editable_services(user: dict) -> list[dict]:
+    """The services a user may edit (all for an admin): slug and name, by name."""
+    query = select(services.c.slug, services.c.name).order_by(services.c.name, services.c.slug)
+    if user["role"] != "admin":
+        query = query.join(service_editors, service_editors.c.service_id == services.c.id).where(
+            service_editors.c.user_id == user["id"])
+    with get_engine().connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]

@@ -20,7 +20,7 @@ class DashboardError(ValueError):
         self.errors = errors
 
 
-def _links(config: dict) -> list[dict]:
+def related_links(config: dict) -> list[dict]:
     """Related links: ours (a list of {title, url}) or the original's relatedPages."""
     if isinstance(config.get("related-links"), list):
         return [{"title": str(l.get("title", "")), "url": str(l.get("url", ""))} for l in config["related-links"]]
@@ -58,7 +58,7 @@ def save_dashboard(conn: Connection, config: dict, author: str, status: str | No
     values = {"title": config["title"].strip(), "dashboard_type": config.get("dashboard-type", "transaction"),
               "organisation_id": _organisation_id(conn, config), "service_id": _service_id(conn, config),
               "description": config.get("description"), "about_the_data": about or None,
-              "related_links": _links(config), "modules": config.get("modules", []), "updated_at": now,
+              "related_links": related_links(config), "modules": config.get("modules", []), "updated_at": now,
               "updated_by": author}
     existing = conn.execute(select(dashboards.c.id, dashboards.c.status).where(
         dashboards.c.slug == config["slug"])).first()
@@ -74,7 +74,8 @@ def save_dashboard(conn: Connection, config: dict, author: str, status: str | No
 
 
 def get_dashboard(slug: str, conn: Connection | None = None) -> dict | None:
-    query = (select(dashboards, services.c.slug.label("service_slug"), organisations.c.name.label("organisation"))
+    query = (select(dashboards, services.c.slug.label("service_slug"), organisations.c.name.label("organisation"),
+                    organisations.c.abbreviation.label("organisation_abbreviation"))
              .outerjoin(services, services.c.id == dashboards.c.service_id)
              .outerjoin(organisations, organisations.c.id == dashboards.c.organisation_id)
              .where(dashboards.c.slug == slug))
@@ -121,4 +122,6 @@ def exported_config(dashboard: dict) -> dict:
               "published": dashboard["status"] == "published"}
     if dashboard.get("service_slug"):
         config["service"] = dashboard["service_slug"]
+    if dashboard.get("organisation_abbreviation"):
+        config["department"] = {"title": dashboard["organisation"], "abbr": dashboard["organisation_abbreviation"]}
     return {k: v for k, v in config.items() if v is not None}

@@ -3,6 +3,10 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect
+
+# the first render of a page can take seconds on a loaded 2-core machine
+expect.set_options(timeout=15_000)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
