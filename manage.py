@@ -11,6 +11,7 @@
   python manage.py user create USERNAME --role admin|editor  (password from stdin or a prompt)
   python manage.py user grant USERNAME SERVICE_SLUG          (an editor of that service)
   python manage.py dashboard import FILE.json... [--draft]  |  dashboard export SLUG  |  dashboard list
+  python manage.py collect list | create | run NAME | backfill NAME --from --to | scheduler
 """
 import argparse
 import getpass
@@ -80,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     grant = user_commands.add_parser("grant", help="make a user an editor of a service")
     grant.add_argument("username")
     grant.add_argument("service", help="the service's slug")
+
+    from collectors.cli import add_commands as add_collect_commands
+    add_collect_commands(commands)
     return parser
 
 
@@ -90,7 +94,7 @@ def main(argv=None) -> int:
     with engine.begin() as conn:
         upgrade(conn)
     handler = {"migrate": lambda a: 0, "load-demo": _load_demo, "data-set": _data_set, "token": _token,
-               "user": _user, "dashboard": _dashboard}[args.command]
+               "user": _user, "dashboard": _dashboard, "collect": _collect}[args.command]
     try:
         return handler(args)
     except ValueError as error:  # DataSetError and friends: a clear message, no traceback
@@ -190,6 +194,11 @@ def _dashboard(args) -> int:
             failed += 1
             print(f"{path}: not imported:", *[f"  {e}" for e in refused.errors], sep="\n", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _collect(args) -> int:
+    from collectors.cli import handle
+    return handle(args)
 
 
 def _user(args) -> int:
