@@ -30,8 +30,18 @@ def freshness(last_written_at: datetime | None, max_age_expected: int | None, no
     return text, stale
 
 
+def next_update(last_written_at: datetime | None, max_age_expected: int | None, now: datetime) -> str | None:
+    """'Next update due in 4 hours' (or None when no update is expected)."""
+    if last_written_at is None or max_age_expected is None:
+        return None
+    due = (last_written_at - now).total_seconds() + max_age_expected
+    return f"Next update due in {age_in_words(due)}" if due > 0 else None
+
+
 def freshness_line(last_written_at, max_age_expected, now, element_id: str) -> html.P:
     text, stale = freshness(last_written_at, max_age_expected, now)
+    upcoming = next_update(last_written_at, max_age_expected, now)
+    text += f". {upcoming}." if upcoming else ""
     tag = [html.Strong("Out of date", className="govuk-tag govuk-tag--red pp-stale"), " "] if stale else []
     when = last_written_at.strftime("%-d %B %Y at %H:%M UTC") if last_written_at else None
     return html.P([*tag, html.Span(text, title=when)], className="govuk-body-s pp-freshness", id=element_id)

@@ -54,7 +54,8 @@ def test_a_dashboard_shows_the_data_its_service_sent_with_its_freshness(page, sq
     page.goto(f"{sqlite_server}/services/{SERVICE}")
     section = page.locator("#sent-data")
     expect(section.locator("h2").first).to_have_text("Data sent by the service")
-    expect(page.locator("#sent-transactions-by-channel-freshness")).to_have_text("Updated less than a minute ago")
+    expect(page.locator("#sent-transactions-by-channel-freshness")).to_have_text(
+        "Updated less than a minute ago. Next update due in 23 hours.")
     page.locator("#sent-transactions-by-channel-data summary").click()
     rows = page.locator("#sent-transactions-by-channel-table tbody tr")
     expect(rows).to_have_count(len(sent))

@@ -23,3 +23,10 @@ def test_data_older_than_expected_is_flagged():
     assert stale and text == "Updated 3 days ago: out of date, an update was expected every 1 day"
     assert freshness(None, 3600, NOW) == ("Never updated", True)
     assert freshness(None, None, NOW) == ("Never updated", False)
+
+
+def test_the_next_update_is_due_when_the_expected_age_runs_out():
+    from components.freshness import next_update
+    assert next_update(NOW - timedelta(hours=20), 86400, NOW) == "Next update due in 4 hours"
+    assert next_update(NOW - timedelta(days=2), 86400, NOW) is None  # overdue: said by freshness()
+    assert next_update(None, 86400, NOW) is None and next_update(NOW, None, NOW) is None
