@@ -50,7 +50,7 @@ def layout(slug=None, period=None, compare=None, **_):
     selected = _selected(periods, period)
     year_before = compare == YEAR_BEFORE
     return html.Div([
-        breadcrumbs([("Services", "/"), (service["department"], f"/?department={service['department_slug']}"),
+        breadcrumbs([("Services", "/"), (service["department"], f"/departments/{service['department_slug']}"),
                      (service["name"], "")]),
         html.Span(service["agency"] or service["department"], className="govuk-caption-l"),
         html.H1(service["name"], className="govuk-heading-xl"),
@@ -88,7 +88,10 @@ def _not_found(slug):
 
 def _about(service):
     parts = [html.P(service["description"], className="govuk-body-l")] if service["description"] else []
-    facts = [("Department", service["department"]), ("Agency or body", service["agency"]),
+    department = html.A(service["department"], href=f"/departments/{service['department_slug']}", className="govuk-link")
+    agency = (html.A(service["agency"], href=f"/agencies/{service['agency_slug']}", className="govuk-link")
+              if service["agency"] else None)
+    facts = [("Department", department), ("Agency or body", agency),
              ("Type of service", service["service_type"]), ("Customers", service["customer_type"]),
              ("Business model", service["business_model"])]
     parts.append(html.Dl([html.Div([html.Dt(k, className="govuk-summary-list__key"),
