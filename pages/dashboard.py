@@ -18,8 +18,7 @@ from components.layout import breadcrumbs
 from components.modules import find_module, module_export, module_query, render_module, walk
 from components.modules.common import plain_text
 from dashboards.config import CONTAINERS, SLUG
-from data_access.dashboards import related_links
-from data_access.dashboards import exported_config, get_dashboard, is_public, public_dashboards
+from data_access.dashboards import exported_config, get_dashboard, is_public, public_dashboards, related_links
 from data_access.data_sets import get_data_set
 from data_access.record_queries import run_query
 from domain.suppression import suppress_record
@@ -95,6 +94,21 @@ def all_rows(modules: list[dict]) -> tuple[dict, dict]:
 
 # --- the page --------------------------------------------------------------------------------------
 
+def _freshness(modules: list[dict]) -> dict:
+    """{path: when the module's data set was updated and when its next update is due}."""
+    from components.freshness import freshness_line
+    from data_access.data_sets import utc_now
+    now, lines = utc_now(), {}
+    for path, module in walk(modules):
+        source = module.get("data-source") or {}
+        group, kind = str(source.get("data-group", "")), str(source.get("data-type", ""))
+        data_set = get_data_set(group, kind) if NAME.match(group) and NAME.match(kind) else None
+        if data_set is not None:
+            lines[path] = freshness_line(data_set.last_written_at, data_set.max_age_expected, now,
+                                         f"module-{path.replace('/', '-')}-freshness")
+    return lines
+
+
 def dashboard_body(config: dict):
     """The whole dashboard from its configuration (title, description, modules, about the data,
     related links), every module's query run now."""
@@ -105,7 +119,7 @@ def _body(config: dict, key: str | None):
     modules = [m for m in config.get("modules") or [] if isinstance(m, dict)]
     rows, problems = all_rows(modules)
     slug = config.get("slug")
-    context = {"rows": rows, "problems": problems,
+    context = {"rows": rows, "problems": problems, "freshness": _freshness(modules),
                "downloads": lambda path: export_links("dashboard-module", slug=slug, module=path, key=key)}
     return html.Div([
         html.Span(TYPE_NAMES.get(config.get("dashboard-type"), "Dashboard"), className="govuk-caption-l"),

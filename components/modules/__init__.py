@@ -77,6 +77,9 @@ def render_module(module: dict, rows: list[dict] | None, context: dict):
         return no_data(module, path, source_name(module))
     if kind == "list":
         view = dataclasses.replace(view, notes=[link_list(view.frame, f"module-{path}-list")])
+    fresh = (context.get("freshness") or {}).get(path)
+    if fresh is not None:  # when its data was updated, and when the next update is due
+        view = dataclasses.replace(view, notes=[fresh, *view.notes])
     downloads = context["downloads"](path) if context.get("downloads") else {}
     card = module_card(module, path, view, downloads)
     return _demoted(card) if "/" in path else card

@@ -189,3 +189,16 @@ def test_the_big_screen_rotates_the_dashboards_figures(database, pages):
     assert weeks[-1] == SMALL_WEEK
     assert [big_screen.clamp(v, big_screen.REFRESH) for v in ("1", "60", "999999", "soon", None)] == [
         10, 60, 3600, 60, 60]
+
+
+def test_each_module_says_when_its_data_was_updated_and_when_the_next_update_is_due(database, pages):
+    from data_access.data_sets import configure_data_set, get_data_set
+    dashboard, _ = pages
+    stored, data = carers_dashboard()
+    group = data["groups"]["carers-allowance"]
+    with get_engine().begin() as conn:
+        configure_data_set(conn, group, "transactions-by-channel", max_age_expected=7 * 86400)
+    body = dashboard.layout(slug=stored["slug"])
+    line = text(find(body, "module-volumetrics-freshness"))
+    assert line.startswith("Updated less than a minute ago") and "Next update due in 6 days" in line
+    assert get_data_set(group, "transactions-by-channel").max_age_expected == 7 * 86400
