@@ -13,6 +13,7 @@ import pytest
 from components.modules import headlines, module_export, module_query, module_view, render_module
 from components.modules.common import format_value
 from domain.suppression import SUPPRESSED, threshold
+from tests.dash_tree import find, text
 
 ANSWERS = Path("/work/shared/data/govuk-pp/api-responses")
 CONFIGS = Path(__file__).resolve().parent.parent / "fixtures" / "dashboard-configs"
@@ -31,19 +32,6 @@ def modules_of(dashboard: str) -> dict:
     return copy.deepcopy(found)
 
 
-def find(component, element_id):
-    """The component with this id in a Dash tree."""
-    if getattr(component, "id", None) == element_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if hasattr(child, "children") or hasattr(child, "id"):
-            found = find(child, element_id)
-            if found is not None:
-                return found
-    return None
-
-
 def find_class(component, class_name):
     if getattr(component, "className", None) == class_name:
         return component
@@ -53,15 +41,6 @@ def find_class(component, class_name):
         if found is not None:
             return found
     return None
-
-
-def text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    children = getattr(component, "children", None)
-    return "".join(text(c) for c in (children if isinstance(children, list) else [children]))
 
 
 def table_rows(component, path: str) -> list[list[str]]:

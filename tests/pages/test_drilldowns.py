@@ -22,30 +22,9 @@ from data_access.services import get_service
 from domain.periods import YearEnding
 from ingest.records import Record
 from pages import channels, completion, satisfaction
+from tests.dash_tree import find, text
 
 SEPT_2017, SEPT_2015 = YearEnding(2017, 9), YearEnding(2015, 9)
-
-
-def find(component, component_id):
-    """The component with this id in a layout tree, or None."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
-def text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    children = getattr(component, "children", None)
-    return "".join(text(c) for c in (children if isinstance(children, (list, tuple)) else [children]))
 
 
 def small_service() -> str:

@@ -12,32 +12,9 @@ from data_access.figures import scope_figures, service_index
 from data_access.services import agencies, departments
 from domain.periods import YearEnding
 from pages import organisation
+from tests.dash_tree import find, text
 
 SEP_2017, SEP_2016, MAR_2016 = YearEnding(2017, 9), YearEnding(2016, 9), YearEnding(2016, 3)
-
-
-def find(component, component_id):
-    """The component with this id in a layout tree (None if absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
-def text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    children = getattr(component, "children", None)
-    if isinstance(children, (list, tuple)):
-        return "".join(text(c) for c in children)
-    return text(children)
 
 
 def links(component) -> list[str]:
