@@ -7,7 +7,6 @@ Also the time to load the demo data set. Run: .venv/bin/python bench/bench_data_
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -17,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.measure import CapturingSQL, percentiles, timed  # noqa: E402
 from data_access import figures  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from data_access.demo.load import load_demo  # noqa: E402
@@ -29,43 +29,9 @@ CASES = {
     "service index, latest year": lambda: figures.service_index.uncached(),
     "service index, DfT, sorted by take-up": lambda: figures.service_index.uncached(
         "2017-09", "", "dft", None, "digital_take_up", True),
-    "service figures (one service)": lambda: figures.service_figures.uncached("vehicle-tax-renewals"),
-    "channel volumes (one service)": lambda: figures.channel_volumes.uncached("vehicle-tax-renewals"),
+    "service figures (one service)": lambda: figures.scope_figures.uncached("service", "vehicle-tax-renewals"),
+    "channel volumes (one service)": lambda: figures.scope_channel_volumes.uncached("service", "vehicle-tax-renewals"),
 }
-
-
-def percentiles(seconds: list[float]) -> tuple[float, float]:
-    ordered = sorted(seconds)
-    return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.95) - 1] * 1000
-
-
-def timed(function, runs=RUNS) -> list[float]:
-    function()  # warm the connection pool and the database's caches
-    out = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        function()
-        out.append(time.perf_counter() - began)
-    return out
-
-
-class CapturingSQL:
-    """Records the SQL statements a function sends, with their parameters, to replay them raw."""
-
-    def __init__(self, engine):
-        self.engine, self.statements = engine, []
-
-    def __enter__(self):
-        from sqlalchemy import event
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *_):
-        from sqlalchemy import event
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append((statement, parameters))
 
 
 def raw_floor(engine, function) -> list[float]:
@@ -82,7 +48,7 @@ def raw_floor(engine, function) -> list[float]:
                 cursor.fetchall()
         finally:
             raw.close()
-    return timed(replay)
+    return timed(replay, RUNS)
 
 
 def bench(label: str, url: str) -> None:
@@ -92,7 +58,7 @@ def bench(label: str, url: str) -> None:
     print(f"\n{label}")
     print(f"{'query':42} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'floor p95':>10} {'ratio p50':>10}")
     for name, function in CASES.items():
-        p50, p95 = percentiles(timed(function))
+        p50, p95 = percentiles(timed(function, RUNS))
         f50, f95 = percentiles(raw_floor(engine, function))
         print(f"{name:42} {p50:8.2f} {p95:8.2f} {f50:10.2f} {f95:10.2f} {p50 / f50:9.2f}x")
 

@@ -49,6 +49,7 @@ os.environ.pop("REDIS_URL", None)
 import sqlalchemy  # noqa: E402
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
+from bench.measure import CapturingSQL, percentiles, timed  # noqa: E402
 from data_access.data_sets import create_data_set, issue_token, utc_now  # noqa: E402
 from data_access.db import get_engine  # noqa: E402
 from data_access.migrate import upgrade  # noqa: E402
@@ -89,21 +90,6 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def percentiles(seconds: list[float]) -> tuple[float, float]:
-    ordered = sorted(seconds)
-    return statistics.median(ordered) * 1000, ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000
-
-
-def timed(function, runs: int) -> list[float]:
-    function()  # warm the pool and the database's caches
-    out = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        function()
-        out.append(time.perf_counter() - began)
-    return out
-
-
 def rate(count: int, seconds: float) -> str:
     return f"{count / seconds:>10,.0f} rec/s" if seconds > 0 else "-"
 
@@ -133,23 +119,6 @@ class SqlTimer:
     def _after(self, conn, cursor, statement, parameters, context, executemany):
         verb = statement.lstrip().split(None, 1)[0].upper()
         self.seconds[verb] = self.seconds.get(verb, 0.0) + time.perf_counter() - self._began.pop()
-
-
-class CapturingSQL:
-    """Records the SQL statements a function sends, with their parameters, to replay them raw."""
-
-    def __init__(self, engine):
-        self.engine, self.statements = engine, []
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._record)
-        return self
-
-    def __exit__(self, *_):
-        event.remove(self.engine, "before_cursor_execute", self._record)
-
-    def _record(self, conn, cursor, statement, parameters, context, executemany):
-        self.statements.append((statement, parameters))
 
 
 # --- the data ----------------------------------------------------------------------------------------
