@@ -16,6 +16,7 @@ from data_access.drilldowns import (illustrative_in_scope, like_for_like_channel
                                     services_reporting)
 from data_access.figures import scope_channel_volumes
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name, channel_order
+from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -84,9 +85,10 @@ def volume_export(s) -> Export:
     if illustrative:
         notes.append(CHANNEL_NOTE)
     what = "Share of transactions by channel" if percent else "Transactions by channel"
-    return Export(f"{what}: {s['name']}", frame_span(frame), frame, notes=tuple(notes),
-                  figure=channel_volume_figure(frame, percent, s["channel"] or None, illustrative),
-                  filename=f"{_file(s)}-{'channel-shares' if percent else 'transactions-by-channel'}")
+    return with_service_notes(Export(
+        f"{what}: {s['name']}", frame_span(frame), frame, notes=tuple(notes),
+        figure=channel_volume_figure(frame, percent, s["channel"] or None, illustrative),
+        filename=f"{_file(s)}-{'channel-shares' if percent else 'transactions-by-channel'}"), s["scope"], s["slug"])
 
 
 def shift_export(s) -> Export | None:

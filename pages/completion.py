@@ -15,6 +15,7 @@ from data_access.drilldowns import (illustrative_in_scope, journey_counts, journ
                                     scope_options, services_reporting)
 from data_access.figures import scope_figures
 from data_access.services import get_service
+from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -32,8 +33,9 @@ def rate_export(kind, slug, name) -> Export:
                         "(Services reporting)."]
     if "started" in illustrative_in_scope(kind, slug):
         notes.append(COMPLETION_NOTE)
-    return Export(f"Completion rate: {name}", frame_span(frame), frame, notes=tuple(notes),
-                  figure=completion_figure(frame), filename=f"{slug or 'all-of-government'}-completion-rate")
+    return with_service_notes(Export(f"Completion rate: {name}", frame_span(frame), frame, notes=tuple(notes),
+                                     figure=completion_figure(frame),
+                                     filename=f"{slug or 'all-of-government'}-completion-rate"), kind, slug)
 
 
 def journey_export(service: dict, data_set: dict) -> Export | None:

@@ -14,6 +14,7 @@ from components.tables import data_table
 from data_access.drilldowns import illustrative_in_scope, resolve_scope, scope_options, services_reporting
 from data_access.figures import scope_figures
 from domain.suppression import threshold
+from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -33,14 +34,16 @@ def _notes(kind, slug) -> tuple[str, ...]:
 
 def ratings_export(kind, slug, name) -> Export:
     frame = ratings_frame(scope_figures(kind, slug), services_reporting(kind, slug))
-    return Export(f"Ratings of user satisfaction: {name}", frame_span(frame), frame, notes=_notes(kind, slug),
-                  figure=ratings_figure(frame), filename=f"{slug or 'all-of-government'}-ratings")
+    return with_service_notes(Export(f"Ratings of user satisfaction: {name}", frame_span(frame), frame,
+                                     notes=_notes(kind, slug), figure=ratings_figure(frame),
+                                     filename=f"{slug or 'all-of-government'}-ratings"), kind, slug)
 
 
 def score_export(kind, slug, name) -> Export:
     frame = score_frame(scope_figures(kind, slug), services_reporting(kind, slug))
-    return Export(f"User satisfaction: {name}", frame_span(frame), frame, notes=(SCORE_NOTE, *_notes(kind, slug)),
-                  figure=score_figure(frame), filename=f"{slug or 'all-of-government'}-user-satisfaction")
+    return with_service_notes(Export(f"User satisfaction: {name}", frame_span(frame), frame,
+                                     notes=(SCORE_NOTE, *_notes(kind, slug)), figure=score_figure(frame),
+                                     filename=f"{slug or 'all-of-government'}-user-satisfaction"), kind, slug)
 
 
 @exporter("satisfaction-ratings")

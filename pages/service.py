@@ -1,10 +1,8 @@
 """A service's dashboard: KPI tiles for a chosen year, volume by channel and digital take-up."""
-from dataclasses import replace
-
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from components.annotations import annotate, note_lines, notes_list
+from components.annotations import notes_list
 from components.chart_card import chart_card
 from components.exports import Export, frame_span
 from components.kpi import kpi_tile, kpi_tiles
@@ -13,7 +11,6 @@ from components.service_charts import (add_year_before, channel_figure, channel_
                                        overlay_year_before, take_up_figure, take_up_frame, take_up_summary)
 from components.sent_data import sent_data_card, sent_data_section, sent_export
 from components.tables import data_table
-from data_access.annotations import service_annotations
 from data_access.figures import channel_volumes, illustrative_metrics, service_figures
 from data_access.data_sets import utc_now
 from data_access.service_data import dashboard_rows, service_data_sets
@@ -22,6 +19,7 @@ from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
 from domain.metrics import KPI_ORDER, METRICS, format_percent, suppress_kpis
 from domain.periods import YearEnding
 from domain.suppression import SUPPRESSED
+from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -165,12 +163,7 @@ def take_up_export(slug: str, selected: YearEnding | None = None, year_before: b
 
 
 def _annotated(export: Export, slug: str) -> Export:
-    """The service's dated notes on the chart and in the export."""
-    notes = service_annotations(slug)
-    if not notes or export.frame.empty:
-        return export
-    return replace(export, figure=annotate(export.figure, export.frame, notes),
-                   notes=export.notes + note_lines(notes), extra={**export.extra, "annotations": notes})
+    return with_service_notes(export, "service", slug)
 
 
 @exporter("service-channels")
