@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_api(server: Flask) -> None:
+    from api.headers import register_headers
     from api.openapi import register_openapi
     from api.read import register_read
     from api.status import register_status
@@ -12,3 +13,4 @@ def register_api(server: Flask) -> None:
     register_write(server)
     register_status(server)
     register_openapi(server)
+    register_headers(server)
