@@ -10,7 +10,7 @@ from components.exports import Export, frame_span
 from components.data_set_charts import (channels_frame, channels_summary, completion_frame, latest_summary,
                                         satisfaction_frame)
 from components.freshness import freshness_line
-from components.service_charts import channel_figure, line_figure
+from components.service_charts import add_year_before, channel_figure, line_figure, overlay_year_before
 from components.tables import data_table
 from domain.suppression import SUPPRESSED
 
@@ -36,13 +36,25 @@ def cell(value) -> str:
     return f"{value:,.2f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
 
 
-def sent_export(slug: str, service_name: str, data_set, rows: list[dict]) -> Export:
-    """The chart of one data set a service sends: its frame, figure and description."""
+# the column each chart can show beside the same month a year before
+YEAR_BEFORE_OF = {"transactions-by-channel": "Total", "customer-satisfaction": "User satisfaction (%)",
+                  "completion": "Completion rate (%)"}
+
+
+def sent_export(slug: str, service_name: str, data_set, rows: list[dict], year_before: bool = False) -> Export:
+    """The chart of one data set a service sends: its frame, figure and description (with the same
+    month a year before, if asked)."""
     title, build, figure, _ = CHARTS[data_set.data_type]
     frame = build(rows)
+    column = YEAR_BEFORE_OF[data_set.data_type]
+    if year_before and not frame.empty:
+        frame = add_year_before(frame, column)
+    drawn = figure(frame)
+    if year_before and not frame.empty:
+        drawn = overlay_year_before(drawn, frame, column)
     return Export(f"{title}: {service_name}", frame_span(frame), frame,
                   source=f"Sent by the service to the Performance Platform's data set {data_set.name}",
-                  figure=figure(frame), filename=f"{slug}-{data_set.data_type}-by-month")
+                  figure=drawn, filename=f"{slug}-{data_set.data_type}-by-month")
 
 
 def sent_data_card(export: Export, data_set, now: datetime, downloads: dict[str, str]) -> html.Section:

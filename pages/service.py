@@ -67,7 +67,6 @@ def layout(slug=None, period=None, compare=None, **_):
             className="govuk-form-group pp-filter")], className="pp-filters"),
         html.Div(_figures(slug, selected, year_before), id="service-figures", **{"aria-live": "polite"}),
         _explore(slug),
-        _sent_data(slug),
         _source_note(service),
     ])
 
@@ -112,6 +111,7 @@ def _figures(slug, selected, year_before=False):
         _kpis(figures, selected, illustrative),
         _channel_chart(slug, selected, year_before),
         _take_up_chart(slug, selected, year_before),
+        _sent_data(slug, year_before),
     ]
 
 
@@ -222,22 +222,25 @@ def _explore(slug):
                              className="govuk-list")], **{"aria-label": "Explore this service further"})
 
 
-def _sent_data(slug):
+def _sent_data(slug, year_before=False):
     """Charts of what the service sends through the data API, when it sends anything."""
     found = service_data_sets(slug)
     if not found:
         return None
     now, name = utc_now(), get_service(slug)["name"]
     return sent_data_section(slug, [
-        sent_data_card(sent_export(slug, name, d, dashboard_rows(d)), d, now,
-                       export_links("service-sent", service=slug, type=d.data_type)) for d in found])
+        sent_data_card(sent_export(slug, name, d, dashboard_rows(d), year_before), d, now,
+                       export_links("service-sent", service=slug, type=d.data_type,
+                                    compare=_compare_param(year_before))) for d in found])
 
 
 @exporter("service-sent")
 def _sent_download(params):
     service = get_service(params.get("service", ""))
     found = [d for d in service_data_sets(service["slug"]) if d.data_type == params.get("type")] if service else []
-    return sent_export(service["slug"], service["name"], found[0], dashboard_rows(found[0])) if found else None
+    year_before = params.get("compare") == YEAR_BEFORE
+    return sent_export(service["slug"], service["name"], found[0], dashboard_rows(found[0]), year_before) \
+        if found else None
 
 
 def _source_note(service):

@@ -35,3 +35,19 @@ def test_completion_rate_and_its_suppression():
     frame = completion_frame(rows)
     assert frame["Completion rate (%)"].tolist() == [75.0, "suppressed"]
     assert frame["Started"].tolist() == [200.0, "suppressed"]
+
+
+def test_sent_data_can_show_the_same_month_a_year_before():
+    from types import SimpleNamespace
+
+    from components.sent_data import sent_export
+    months = [datetime(2025, 9, 1), datetime(2025, 10, 1), datetime(2026, 9, 1), datetime(2026, 10, 1)]
+    rows = [{"_start_at": start, "_end_at": end, "started:sum": 100 + n, "completed:sum": 50 + n}
+            for n, (start, end) in enumerate(zip(months, [*months[1:2], datetime(2025, 11, 1), *months[3:],
+                                                           datetime(2026, 11, 1)]))]
+    data_set = SimpleNamespace(data_type="completion", name="svc/completion")
+    export = sent_export("svc", "A service", data_set, rows, year_before=True)
+    rates = export.frame["Completion rate (%)"].tolist()
+    assert export.frame["Completion rate (%), a year before"].tolist()[2:] == rates[:2]
+    assert [t.name for t in export.figure.data][-1] == "Completion rate, a year before"
+    assert "a year before" not in " ".join(sent_export("svc", "A service", data_set, rows).frame.columns)
