@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench.measure import CapturingSQL, percentiles, timed  # noqa: E402
+from bench.measure import percentiles, raw_floor, timed  # noqa: E402
 from data_access import figures  # noqa: E402
 from data_access.db import make_engine  # noqa: E402
 from data_access.demo.load import load_demo  # noqa: E402
@@ -34,23 +34,6 @@ CASES = {
 }
 
 
-def raw_floor(engine, function) -> list[float]:
-    """The same SQL statements, executed through the DB-API cursor and fetched, nothing more."""
-    with CapturingSQL(engine) as captured:
-        function()
-
-    def replay():
-        raw = engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            for statement, parameters in captured.statements:
-                cursor.execute(statement, parameters)
-                cursor.fetchall()
-        finally:
-            raw.close()
-    return timed(replay, RUNS)
-
-
 def bench(label: str, url: str) -> None:
     os.environ["DATABASE_URL"] = url
     from data_access.db import get_engine
@@ -59,7 +42,7 @@ def bench(label: str, url: str) -> None:
     print(f"{'query':42} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'floor p95':>10} {'ratio p50':>10}")
     for name, function in CASES.items():
         p50, p95 = percentiles(timed(function, RUNS))
-        f50, f95 = percentiles(raw_floor(engine, function))
+        f50, f95 = percentiles(raw_floor(engine, function, RUNS))
         print(f"{name:42} {p50:8.2f} {p95:8.2f} {f50:10.2f} {f95:10.2f} {p50 / f50:9.2f}x")
 
 

@@ -49,7 +49,7 @@ os.environ.pop("REDIS_URL", None)
 import sqlalchemy  # noqa: E402
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
-from bench.measure import CapturingSQL, percentiles, timed  # noqa: E402
+from bench.measure import percentiles, raw_floor, timed  # noqa: E402
 from data_access.data_sets import create_data_set, issue_token, utc_now  # noqa: E402
 from data_access.db import get_engine  # noqa: E402
 from data_access.migrate import upgrade  # noqa: E402
@@ -297,23 +297,6 @@ def query_data(engine) -> int:
           f"{len(CHANNELS)} channels ({time.perf_counter() - began:.1f} s"
           f"{'; ANALYZE records, as autovacuum would' if engine.dialect.name == 'postgresql' else ''})")
     return ids[len(ids) // 2]
-
-
-def raw_floor(engine, function, runs: int) -> list[float]:
-    """The same SQL statements, executed through the DB-API cursor and fetched, nothing more."""
-    with CapturingSQL(engine) as captured:
-        function()
-
-    def replay():
-        raw = engine.raw_connection()
-        try:
-            cursor = raw.cursor()
-            for statement, parameters in captured.statements:
-                cursor.execute(statement, parameters)
-                cursor.fetchall()
-        finally:
-            raw.close()
-    return timed(replay, runs)
 
 
 def queries(engine, data_set_id: int, label: str, runs: int) -> None:

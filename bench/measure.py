@@ -40,3 +40,21 @@ class CapturingSQL:
 
     def _record(self, conn, cursor, statement, parameters, context, executemany):
         self.statements.append((statement, parameters))
+
+
+def raw_floor(engine, function, runs: int) -> list[float]:
+    """The floor: the SQL statements `function` sends, replayed on the DB-API cursor and fetched,
+    nothing more, timed `runs` times."""
+    with CapturingSQL(engine) as captured:
+        function()
+
+    def replay():
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for statement, parameters in captured.statements:
+                cursor.execute(statement, parameters)
+                cursor.fetchall()
+        finally:
+            raw.close()
+    return timed(replay, runs)
