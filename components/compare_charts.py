@@ -16,8 +16,10 @@ from plotly.subplots import make_subplots
 from components.chart_card import base_layout
 from components.palette import CATEGORICAL, DARK_GREY, channel_colour
 from components.service_charts import channel_frame, channel_series
+from components.year_before import YEAR_BEFORE, add_year_before, overlay_year_before, year_before_clause, \
+    year_before_sentence
 from domain.channels import CHANNELS, ILLUSTRATIVE_CHANNELS, channel_name
-from domain.indexing import indexed, share, usable
+from domain.indexing import base_position, indexed, share, usable
 from domain.metrics import METRICS, format_count, suppress_kpis
 from domain.periods import YearEnding
 from domain.suppression import SUPPRESSED, numeric
@@ -43,6 +45,7 @@ class Compared:
     name: str
     figures: pd.DataFrame  # one row per period: totals and KPIs (data_access.figures.service_figures)
     channels: pd.DataFrame = field(default_factory=pd.DataFrame)  # period, channel, volume
+    notes: list[dict] = field(default_factory=list)  # its dated notes (data_access.annotations)
 
 
 def effective_mode(measure: str, mode: str) -> str:
@@ -130,10 +133,71 @@ def channel_share_frame(services: list[Compared], periods: list[YearEnding]) -> 
     return frame
 
 
-def measure_frame(services: list[Compared], periods: list[YearEnding], measure: str, mode: str) -> pd.DataFrame:
+def measure_frame(services: list[Compared], periods: list[YearEnding], measure: str, mode: str,
+                  year_before: bool = False) -> pd.DataFrame:
+    """The chart's frame; with `year_before`, the same period a year before beside it."""
     if effective_mode(measure, mode) == "share":
-        return channel_share_frame(services, periods)
-    return series_frame(services, periods, measure, mode)
+        frame = channel_share_frame(services, periods)
+        return with_share_year_before(frame, services, periods) if year_before else frame
+    frame = series_frame(services, periods, measure, mode)
+    return with_series_year_before(frame, services, periods, measure, mode) if year_before else frame
+
+
+# --- the same period a year before --------------------------------------------------------------
+
+YEAR_BEFORE_SHARE = "Digital (%)"  # the share drawn a year before on the channel mix
+
+
+def with_year_before_periods(periods: list[YearEnding]) -> list[YearEnding]:
+    """The periods and those that ended twelve months before them, in order."""
+    return sorted(set(periods) | {p.shifted(-12) for p in periods})
+
+
+def on_base(range_values: list, values: list) -> list:
+    """`values` indexed on the base of `range_values` (its first usable, non-zero figure = 100)."""
+    base = base_position(range_values)
+    if base is None:
+        return [SUPPRESSED if v == SUPPRESSED else math.nan for v in values]
+    return indexed([range_values[base], *values])[1:]
+
+
+def _object_if_suppressed(values: list):
+    return pd.Series(values, dtype=object) if SUPPRESSED in values else values
+
+
+def with_series_year_before(frame: pd.DataFrame, services: list[Compared], periods: list[YearEnding],
+                            measure: str, mode: str) -> pd.DataFrame:
+    """'<service>, a year before' after the services' columns: each service's figure for the period
+    that ended twelve months earlier (add_year_before), read from before the range where need be;
+    indexed on the same base as the service's own line. No figure then: a gap."""
+    wider = with_year_before_periods(periods)
+    indexed_mode = effective_mode(measure, mode) == "indexed"
+    out = frame.copy()
+    for service in services:
+        values = shown_values(service, measure, wider, percent=not indexed_mode)
+        if indexed_mode:
+            values = on_base(shown_values(service, measure, periods, percent=False), values)
+        full = add_year_before(pd.DataFrame({**period_columns(wider), service.name: values}), service.name)
+        earlier = dict(zip(full["Year ending"], full[service.name + YEAR_BEFORE]))
+        out[service.name + YEAR_BEFORE] = _object_if_suppressed([earlier[label] for label in out["Year ending"]])
+    return out
+
+
+def with_share_year_before(frame: pd.DataFrame, services: list[Compared], periods: list[YearEnding]) -> pd.DataFrame:
+    """'Digital (%), a year before' on each service's rows: its digital share of the period that
+    ended twelve months earlier (a gap where it has none)."""
+    wider = channel_share_frame(services, with_year_before_periods(periods))
+    if YEAR_BEFORE_SHARE not in frame or YEAR_BEFORE_SHARE not in wider:
+        return frame
+    earlier = {}
+    for name, rows in wider.groupby("Service", sort=False):
+        rows = add_year_before(rows, YEAR_BEFORE_SHARE)
+        earlier.update({(label, name): value for label, value in
+                        zip(rows["Year ending"], rows[YEAR_BEFORE_SHARE + YEAR_BEFORE])})
+    out = frame.copy()
+    out[YEAR_BEFORE_SHARE + YEAR_BEFORE] = _object_if_suppressed(
+        [earlier.get(key, math.nan) for key in zip(frame["Year ending"], frame["Service"])])
+    return out
 
 
 def share_series(frame: pd.DataFrame) -> list[str]:
@@ -155,6 +219,10 @@ def line_figure(frame: pd.DataFrame, services: list[str], measure: str, mode: st
                            connectgaps=False, line={"color": CATEGORICAL[i % 6], "width": 3, "dash": DASHES[i % 6]},
                            marker={"size": 8, "symbol": SYMBOLS[i % 6]},
                            hovertemplate=hover + "<extra>" + name + "</extra>")
+    for i, name in enumerate(services):
+        if name + YEAR_BEFORE in frame:  # thinner, dotted, hollow markers: the same period a year before
+            overlay_year_before(figure, frame, name, name + YEAR_BEFORE, colour=CATEGORICAL[i % 6],
+                                symbol=SYMBOLS[i % 6] + "-open", dash="dot")
     base_layout(figure, unit_label(measure, mode), None if indexed_mode else
                 {"count": "~s", "gbp": None, "percent": None}[unit])
     if indexed_mode:
@@ -184,6 +252,9 @@ def channel_mix_figure(frame: pd.DataFrame, services: list[str], periods: list[Y
             figure.add_bar(x=labels, y=numeric(own[column]), name=label, legendgroup=label, showlegend=row == 1,
                            marker_color=channel_colour(names.get(channel, channel)),
                            hovertemplate="%{y:.2f}%<extra>" + f"{service}: {label}" + "</extra>", row=row, col=1)
+        if YEAR_BEFORE_SHARE + YEAR_BEFORE in frame:
+            overlay_year_before(figure, own, YEAR_BEFORE_SHARE, x=labels, row=row, col=1, showlegend=row == 1,
+                                legendgroup="year-before")
     figure.update_layout(barmode="stack")
     base_layout(figure, "")
     figure.update_layout(height=140 + 170 * rows, margin={"t": 40})
@@ -271,7 +342,15 @@ def series_summary(frame: pd.DataFrame, services: list[str], periods: list[YearE
                           f"{_format_value(measure, new, indexed_mode)} in the {last.phrase}{change}")
     if trends:
         text += " " + "; ".join(trends) + "."
-    return text + _missing_sentence(services, frame, periods)
+    text += _missing_sentence(services, frame, periods)
+    if any(name + YEAR_BEFORE in frame for name in services):
+        fmt = lambda value: _format_value(measure, value, indexed_mode)  # noqa: E731
+        clauses = [year_before_clause(frame, name, fmt, what=name) for name in services]
+        text += year_before_sentence(clauses, SERIES_YEAR_BEFORE)
+    return text
+
+
+SERIES_YEAR_BEFORE = "The dotted lines with hollow markers show each service in the same period a year before"
 
 
 def _change_words(measure: str, old: float, new: float) -> str:
@@ -303,7 +382,13 @@ def channel_share_summary(frame: pd.DataFrame, services: list[str], periods: lis
             if parts else f"No service has a channel split for the {last.phrase}.")
     if missing:
         text += f" {_listed(missing)} {'has' if len(missing) == 1 else 'have'} no figures for that year."
-    return text + " Each bar shows a service's transactions split by channel, adding up to 100%."
+    text += " Each bar shows a service's transactions split by channel, adding up to 100%."
+    if YEAR_BEFORE_SHARE + YEAR_BEFORE in frame:
+        clauses = [year_before_clause(frame[frame["Service"] == name], YEAR_BEFORE_SHARE, lambda v: f"{v:.1f}%",
+                                      what=name) for name in services]
+        text += year_before_sentence(clauses, "The dashed line shows the digital share in the same period a year "
+                                              "before")
+    return text
 
 
 def measure_summary(frame: pd.DataFrame, services: list[str], periods: list[YearEnding], measure: str,

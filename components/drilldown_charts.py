@@ -15,6 +15,8 @@ from plotly.subplots import make_subplots
 
 from components.chart_card import base_layout
 from components.palette import CATEGORICAL, DARK_BLUE, DARK_GREY, TURQUOISE, channel_colour
+from components.year_before import (YEAR_BEFORE, add_year_before, is_year_before, overlay_year_before, percent_text,
+                                    year_before_summary)
 from domain.channels import CHANNELS, channel_name, channel_order
 from domain.metrics import format_count
 from domain.periods import YearEnding
@@ -138,7 +140,32 @@ def channel_id(name: str) -> str:
 
 def channel_columns(frame: pd.DataFrame) -> list[str]:
     """The channel columns of a volume or share frame: after the period columns and services."""
-    return [c for c in frame.columns if c not in (*PERIOD_COLUMNS, SERVICES, "Total")]
+    return [c for c in frame.columns if c not in (*PERIOD_COLUMNS, SERVICES, "Total") and not is_year_before(c)]
+
+
+def volume_year_before_column(frame: pd.DataFrame, percent_mode: bool, selected: str | None) -> str | None:
+    """The column drawn a year before on the volume chart: the channel followed, else the total
+    (numbers) or the digital share (100%); None when the frame has no such column."""
+    if selected:
+        column = channel_name(selected) + (" (%)" if percent_mode else "")
+    else:
+        column = "Digital (%)" if percent_mode else "Total"
+    return column if column in frame and not frame.empty else None
+
+
+def with_volume_year_before(frame: pd.DataFrame, percent_mode: bool, selected: str | None) -> pd.DataFrame:
+    column = volume_year_before_column(frame, percent_mode, selected)
+    return add_year_before(frame, column) if column else frame
+
+
+def volume_year_before_summary(frame: pd.DataFrame, percent_mode: bool, selected: str | None) -> str:
+    """The year-before sentence of the volume chart ('' without the year before)."""
+    column = volume_year_before_column(frame, percent_mode, selected)
+    if column is None:
+        return ""
+    fmt = percent_text if percent_mode else (lambda v: format_count(v, words=True))
+    what = column.removesuffix(" (%)").lower() + (" share" if percent_mode else "")
+    return year_before_summary(frame, column, fmt, what="transactions" if column == "Total" else what)
 
 
 def channel_volume_frame(volumes: pd.DataFrame, reporting: pd.DataFrame) -> pd.DataFrame:
@@ -183,6 +210,8 @@ def channel_volume_figure(frame: pd.DataFrame, percent: bool, selected: str | No
                        marker_color=channel_colour(key),
                        visible=True if selected in (None, key) else "legendonly",
                        hovertemplate=("%{y:.1f}%" if percent else "%{y:,.0f}") + "<extra>" + label + "</extra>")
+    for column in [c.removesuffix(YEAR_BEFORE) for c in frame.columns if is_year_before(c)]:
+        overlay_year_before(figure, frame, column, x=labels)
     figure.update_layout(barmode="stack")
     base_layout(figure, "Share of transactions" if percent else "Transactions in the year", None if percent else "~s")
     figure.update_layout(legend={"itemclick": "toggleothers", "itemdoubleclick": False})
@@ -429,6 +458,8 @@ def score_figure(frame: pd.DataFrame) -> go.Figure:
                        name="User satisfaction", line={"color": DARK_BLUE, "width": 3},
                        marker={"size": 10, "symbol": ["circle-open" if f else "circle" for f in few]},
                        hovertemplate="%{y:.1f}%<extra>User satisfaction</extra>", row=1, col=1)
+    if "User satisfaction (%)" + YEAR_BEFORE in frame:
+        overlay_year_before(figure, frame, "User satisfaction (%)", x=frame["Year ending"], row=1, col=1)
     figure.add_bar(x=frame["Year ending"], y=numeric(frame["Responses"]), name="Responses",
                    marker_color=TURQUOISE, hovertemplate="%{y:,.0f}<extra>Responses</extra>", row=2, col=1)
     base_layout(figure, "User satisfaction")
@@ -450,7 +481,7 @@ def score_summary(frame: pd.DataFrame) -> str:
     if first["Year ending"] != last["Year ending"]:
         text += (f"; it was {first['User satisfaction (%)']:.1f}% in the {year_phrase(first)}, from "
                  f"{first['Responses']:,.0f} responses ({reporting_text(first[SERVICES])})")
-    return text + "."
+    return text + "." + year_before_summary(frame, "User satisfaction (%)", percent_text)
 
 
 def few_responses_warning(frame: pd.DataFrame) -> str | None:
@@ -489,6 +520,8 @@ def completion_figure(frame: pd.DataFrame) -> go.Figure:
     figure.add_scatter(x=labels, y=numeric(frame[RATE]), mode="lines+markers", name="Completion rate",
                        line={"color": DARK_BLUE, "width": 3}, marker={"size": 9},
                        hovertemplate="%{y:.1f}%<extra>Completion rate</extra>", row=1, col=1)
+    if RATE + YEAR_BEFORE in frame:
+        overlay_year_before(figure, frame, RATE, x=labels, row=1, col=1)
     for name, colour in (("Started", TURQUOISE), ("Completed", CATEGORICAL[2])):
         figure.add_bar(x=labels, y=numeric(frame[name]), name=name, marker_color=colour,
                        hovertemplate="%{y:,.0f}<extra>" + name + "</extra>", row=2, col=1)
@@ -509,7 +542,7 @@ def completion_summary(frame: pd.DataFrame) -> str:
             f"transactions started were completed: {last[RATE]:.1f}% ({reporting_text(last[SERVICES])})")
     if first["Year ending"] != last["Year ending"]:
         text += f"; in the {year_phrase(first)} it was {first[RATE]:.1f}% ({reporting_text(first[SERVICES])})"
-    return text + "."
+    return text + "." + year_before_summary(frame, RATE, percent_text)
 
 
 # --- journey funnel ----------------------------------------------------------------------------------

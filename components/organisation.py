@@ -13,6 +13,8 @@ from plotly.subplots import make_subplots
 from components.chart_card import base_layout
 from components.palette import DARK_BLUE, HIGHLIGHT, TURQUOISE
 from components.tables import data_table
+from components.year_before import (YEAR_BEFORE, add_year_before, overlay_year_before, percent_text, year_before_clause,
+                                    year_before_sentence)
 from domain.metrics import METRICS, format_count, suppress_kpis
 from domain.movers import MIN_VOLUME, MOVER_METRICS, group_figure, like_for_like, movers, reporting, service_changes
 from domain.periods import YearEnding
@@ -148,8 +150,19 @@ def trend_frame(figures: pd.DataFrame) -> pd.DataFrame:
     return suppress_columns(frame, counts)
 
 
+TREND_YEAR_BEFORE = ["Transactions", "Digital take-up (%)"]  # each drawn a year before, if asked
+
+
+def with_trend_year_before(frame: pd.DataFrame) -> pd.DataFrame:
+    """The trend frame with transactions and digital take-up in the same period a year before."""
+    for column in TREND_YEAR_BEFORE:
+        frame = add_year_before(frame, column)
+    return frame
+
+
 def trend_figure(frame: pd.DataFrame, selected: YearEnding | None) -> go.Figure:
-    """Transactions (bars, top) and digital take-up (line, bottom) on one time axis."""
+    """Transactions (bars, top) and digital take-up (line, bottom) on one time axis; the same period
+    a year before as dashed lines when the frame holds it."""
     labels = list(frame["Year ending"])
     figure = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
                            subplot_titles=("Transactions in the year", "Digital take-up"))
@@ -162,6 +175,12 @@ def trend_figure(frame: pd.DataFrame, selected: YearEnding | None) -> go.Figure:
     figure.update_layout(height=560, showlegend=False, margin={"t": 30})
     figure.update_yaxes(title_text="Transactions", tickformat="~s", row=1, col=1)
     figure.update_yaxes(title_text="Digital take-up (%)", range=[0, 100], ticksuffix="%", row=2, col=1)
+    overlaid = [c for c in TREND_YEAR_BEFORE if c + YEAR_BEFORE in frame]
+    for row, column in enumerate(TREND_YEAR_BEFORE, start=1):
+        if column in overlaid:
+            overlay_year_before(figure, frame, column, x=labels, row=row, col=1)
+    if overlaid:  # a legend names the dashed lines
+        figure.update_layout(showlegend=True, height=600, legend={"y": -0.06, "yanchor": "top"})
     if selected is not None and selected.short_label in labels:
         index = labels.index(selected.short_label)
         figure.add_vrect(x0=index - 0.5, x1=index + 0.5, fillcolor=HIGHLIGHT, opacity=0.35, layer="below",
@@ -190,6 +209,12 @@ def trend_summary(frame: pd.DataFrame, selected: YearEnding, group: str) -> str:
         text += (f" From the year to {first} to the year to {last}, between {low:,} and {high:,} services "
                  "reported each year, so totals rise and fall partly because services started or stopped "
                  "reporting.")
+    if any(c + YEAR_BEFORE in frame for c in TREND_YEAR_BEFORE):
+        clauses = [year_before_clause(frame, "Transactions", lambda v: format_count(v, words=True),
+                                      selected.short_label, "transactions"),
+                   year_before_clause(frame, "Digital take-up (%)", percent_text, selected.short_label,
+                                      "digital take-up")]
+        text += year_before_sentence(clauses, "The dashed lines show the same period a year before")
     return text
 
 

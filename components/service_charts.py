@@ -9,7 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components.chart_card import base_layout, highlight_category
-from components.palette import DARK_BLUE, DARK_GREY, channel_colour
+from components.palette import DARK_BLUE, channel_colour
+from components.year_before import YEAR_BEFORE, add_year_before, is_year_before, overlay_year_before  # noqa: F401
 from domain.channels import channel_name, channel_order
 from domain.metrics import METRICS, format_count
 from domain.periods import YearEnding
@@ -39,31 +40,9 @@ def channel_frame(volumes: pd.DataFrame) -> pd.DataFrame:
     return suppress_parts_of_total(frame, channel_series(frame), "Total")
 
 
-YEAR_BEFORE = ", a year before"
-
-
 def channel_series(frame: pd.DataFrame) -> list[str]:
     """The channel columns of a channel frame: after the period's three columns, before Total."""
-    return [c for c in frame.columns[3:] if c != "Total" and not c.endswith(YEAR_BEFORE)]
-
-
-def add_year_before(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Add '<column>, a year before': the value of the period that ended twelve months earlier."""
-    ends = pd.to_datetime(frame["Period end"])
-    values = dict(zip(ends, frame[column]))
-    earlier = ends + pd.Timedelta(days=1) - pd.DateOffset(years=1) - pd.Timedelta(days=1)
-    out = frame.copy()
-    out[column + YEAR_BEFORE] = [values.get(day, float("nan")) for day in earlier]
-    return out
-
-
-def overlay_year_before(figure: go.Figure, frame: pd.DataFrame, column: str) -> go.Figure:
-    """The same period a year before, as a dashed line over the chart."""
-    name = column.removesuffix(" (%)") + YEAR_BEFORE
-    figure.add_scatter(x=frame.iloc[:, 0], y=numeric(frame[column + YEAR_BEFORE]), mode="lines+markers", name=name,
-                       line={"color": DARK_GREY, "dash": "dash", "width": 2}, marker={"symbol": "diamond"},
-                       hovertemplate="%{y:,.2f}<extra>" + name + "</extra>")
-    return figure
+    return [c for c in frame.columns[3:] if c != "Total" and not is_year_before(c)]
 
 
 def channel_figure(frame: pd.DataFrame, selected: str | None, illustrative: set[str] = frozenset(),

@@ -1,5 +1,6 @@
-"""Channels: transactions by channel over time (numbers or 100%), the channel shift between two years,
-and one channel followed across the page (a click on the charts or the Channel control), for any scope."""
+"""Channels: transactions by channel over time (numbers or 100%, with the same period a year before if
+asked), the channel shift between two years, and one channel followed across the page (a click on the
+charts or the Channel control), for any scope."""
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
@@ -8,10 +9,12 @@ from components.drilldown_charts import (CHANNEL_NOTE, SERVICES, SHIFT, channel_
                                          channel_share_frame, channel_volume_figure, channel_volume_frame,
                                          channel_volume_summary, clicked_channel, count_cell, drilldown_nav,
                                          legend_choice, percent_cell, points_cell, scope_control, scope_value,
-                                         shift_figure, shift_frame, shift_summary, split_scope_value)
+                                         shift_figure, shift_frame, shift_summary, split_scope_value,
+                                         volume_year_before_summary, with_volume_year_before)
 from components.exports import Export, frame_span
 from components.layout import breadcrumbs
 from components.tables import data_table
+from components.year_before import compare_param, is_year_before, wants_year_before, year_before_control
 from data_access.drilldowns import (illustrative_in_scope, like_for_like_channels, resolve_scope, scope_options,
                                     services_reporting)
 from data_access.figures import scope_channel_volumes
@@ -26,8 +29,9 @@ MODES = {"number": "Number of transactions", "percent": "Share of all transactio
 ALL_CHANNELS = ""
 
 
-def state(scope=None, slug=None, mode=None, channel=None, first=None, second=None) -> dict:
-    """The page's state from the URL or the controls; anything unknown falls back to its default."""
+def state(scope=None, slug=None, mode=None, channel=None, first=None, second=None, compare=None) -> dict:
+    """The page's state from the URL or the controls; anything unknown falls back to its default
+    (`compare`: 'year-before' or the checkbox's values, for the same period a year before)."""
     kind, slug, name = resolve_scope(scope, slug)
     periods = _periods(kind, slug)
     default_first, default_second = _default_years(periods)
@@ -36,6 +40,7 @@ def state(scope=None, slug=None, mode=None, channel=None, first=None, second=Non
     return {"scope": kind, "slug": slug, "name": name, "mode": mode if mode in MODES else "number",
             "channel": channel if channel in channels else ALL_CHANNELS, "channels": channels, "periods": periods,
             "from": first if first in ids else default_first, "to": second if second in ids else default_second,
+            "compare": compare_param(wants_year_before(compare)),
             "defaults": {"scope": "all", "mode": "number", "channel": ALL_CHANNELS,
                          "from": default_first, "to": default_second}}
 
@@ -59,7 +64,7 @@ def _default_years(periods):
 
 def _query(s) -> str:
     return query_string({"scope": s["scope"], "slug": s["slug"], "mode": s["mode"], "channel": s["channel"],
-                         "from": s["from"], "to": s["to"]}, s["defaults"])
+                         "from": s["from"], "to": s["to"], "compare": s["compare"]}, s["defaults"])
 
 
 def _period(s, key):
@@ -80,6 +85,8 @@ def volume_export(s) -> Export:
                                    services_reporting(s["scope"], s["slug"]))
     percent = s["mode"] == "percent"
     frame = channel_share_frame(volumes) if percent else volumes
+    if s["compare"]:
+        frame = with_volume_year_before(frame, percent, s["channel"] or None)
     illustrative = _illustrative(s["scope"], s["slug"], frame)
     notes = ["Each year counts the services that reported transactions that year (Services reporting)."]
     if illustrative:
@@ -118,7 +125,8 @@ def _params(s, *keys) -> dict:
 
 @exporter("channels-volumes")
 def _volumes_download(params):
-    return volume_export(state(params.get("scope"), params.get("slug"), params.get("mode"), params.get("channel")))
+    return volume_export(state(params.get("scope"), params.get("slug"), params.get("mode"), params.get("channel"),
+                               compare=params.get("compare")))
 
 
 @exporter("channels-shift")
@@ -129,8 +137,8 @@ def _shift_download(params):
 
 # --- the page ------------------------------------------------------------------------------------------
 
-def layout(scope="all", slug=None, mode="number", channel="", **query):
-    s = state(scope, slug, mode, channel, query.get("from"), query.get("to"))
+def layout(scope="all", slug=None, mode="number", channel="", compare=None, **query):
+    s = state(scope, slug, mode, channel, query.get("from"), query.get("to"), compare)
     year_options = _year_options(s)
     return html.Div([
         breadcrumbs([("Services", "/"), ("Channels", "")]),
@@ -156,6 +164,7 @@ def layout(scope="all", slug=None, mode="number", channel="", **query):
             dcc.RadioItems(id="channels-mode", options=[{"label": v, "value": k} for k, v in MODES.items()],
                            value=s["mode"], className="pp-radios", inline=True),
         ], className="govuk-fieldset govuk-form-group pp-switch"),
+        year_before_control("channels-compare", bool(s["compare"])),
         html.Div(_volume_card(s), id="channels-volume-card"),
         html.Fieldset([
             html.Legend("Compare the channel mix of two years", className="govuk-fieldset__legend govuk-fieldset__legend--s"),
@@ -197,15 +206,19 @@ def _volume_card(s):
     frame = export.frame
     percent = s["mode"] == "percent"
     cell = percent_cell if percent else count_cell
+    counts = (SERVICES, "Total", "Total, a year before")
     table = data_table(frame.drop(columns=["Period start", "Period end"]),
                        "Share of transactions by channel (%)" if percent else "Transactions in the year, by channel",
-                       {c: (count_cell if c in (SERVICES, "Total") else cell) for c in frame.columns[3:]},
+                       {c: (count_cell if c in counts else cell) for c in frame.columns[3:]},
                        row_header="Year ending", table_id="channels-volume-table")
     volumes = frame if not percent else channel_volume_frame(scope_channel_volumes(s["scope"], s["slug"]),
                                                              services_reporting(s["scope"], s["slug"]))
-    return chart_card("channels-volume", "Transactions by channel over time", export.figure,
-                      channel_volume_summary(volumes, s["channel"] or None), table,
-                      export_links("channels-volumes", **_params(s, "mode", "channel")), list(export.notes))
+    volumes = volumes[[c for c in volumes.columns if not is_year_before(c)]]
+    summary = (channel_volume_summary(volumes, s["channel"] or None)
+               + volume_year_before_summary(frame, percent, s["channel"] or None))
+    return chart_card("channels-volume", "Transactions by channel over time", export.figure, summary, table,
+                      export_links("channels-volumes", **_params(s, "mode", "channel", "compare")),
+                      list(export.notes))
 
 
 def _shift_card(s):
@@ -242,11 +255,12 @@ def _shift_card(s):
     Input("channels-from", "value"),
     Input("channels-to", "value"),
     Input("channels-channel", "value"),
+    Input("channels-compare", "value"),
     prevent_initial_call=True,
 )
-def show(scope, mode, first, second, channel):
+def show(scope, mode, first, second, channel, compare=None):
     kind, slug = split_scope_value(scope)
-    s = state(kind, slug, mode, channel, first, second)
+    s = state(kind, slug, mode, channel, first, second, compare)
     years = _year_options(s)
     return (_kpi(s), _volume_card(s), _shift_card(s), _query(s), s["name"],
             drilldown_nav("/channels", s["scope"], s["slug"]), years, s["from"], years, s["to"],

@@ -1,6 +1,7 @@
 """Compare services: 2 to 6 services side by side on every KPI, over a chosen range of years,
-as values, indexed or as shares of channel; a ranking for the last year. All of it in the URL:
-/compare?services=a,b&from=2014-03&to=2017-09&mode=indexed&metric=cost_per_transaction
+as values, indexed or as shares of channel, with the same period a year before if asked; a ranking
+for the last year; each service's dated notes on every chart. All of it in the URL:
+/compare?services=a,b&from=2014-03&to=2017-09&mode=indexed&metric=cost_per_transaction&compare=year-before
 """
 from __future__ import annotations
 
@@ -8,20 +9,25 @@ import math
 from urllib.parse import urlencode
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
+from components.annotations import notes_list
 from components.chart_card import chart_card, download_links
 from components.compare_charts import (MAX_SERVICES, MEASURES, MIN_SERVICES, MODES, SHORT_NAMES, Compared,
                                        effective_mode, illustrative_channel_names, measure_figure,
-                                       measure_frame, measure_summary, mode_note, rank_column, ranking_frame,
-                                       ranking_summary, shown_values, value_column)
+                                       measure_frame, measure_summary, mode_note, period_columns, rank_column,
+                                       ranking_frame, ranking_summary, shown_values, value_column)
 from components.exports import TABLE_FORMATS, Export
 from components.tables import data_table
+from components.year_before import COMPARE, is_year_before, wants_year_before, year_before_control
+from data_access.annotations import service_annotations
 from data_access.figures import channel_volumes, illustrative_metrics, reporting_periods, service_figures, service_index
 from domain.indexing import base_position
 from domain.metrics import METRICS
 from domain.periods import YearEnding
 from domain.suppression import SUPPRESSED
+from pages.chart_notes import with_compared_notes
 from pages.exports import export_links, export_url, exporter
 from pages.url_state import mirror_to_address_bar
 
@@ -58,9 +64,10 @@ def parse_slugs(value) -> list[str]:
     return seen
 
 
-def state(services="", start="", end="", mode="", metric="", keep_range=True) -> dict:
+def state(services="", start="", end="", mode="", metric="", keep_range=True, compare=None) -> dict:
     """The comparison a URL (or the controls) asks for: at most 6 known services, a range of
-    reporting years (by default the years the chosen services report), a mode, the ranking's order."""
+    reporting years (by default the years the chosen services report), a mode, the ranking's order,
+    and whether the same period a year before is drawn (`compare`: 'year-before' or the checkbox's values)."""
     chosen = choice(services)
     periods = periods_ascending()
     by_id = {p.id: p for p in periods}
@@ -70,7 +77,7 @@ def state(services="", start="", end="", mode="", metric="", keep_range=True) ->
     if start > end:
         start, end = end, start
     return {**chosen, "start": start, "end": end, "mode": mode if mode in MODES else "absolute",
-            "metric": metric if metric in MEASURES else "transactions"}
+            "metric": metric if metric in MEASURES else "transactions", "year_before": wants_year_before(compare)}
 
 
 def choice(services) -> dict:
@@ -101,6 +108,8 @@ def params(current: dict) -> dict:
         out["mode"] = current["mode"]
     if current["metric"] != "transactions":
         out["metric"] = current["metric"]
+    if current.get("year_before"):
+        out["compare"] = COMPARE
     return out
 
 
@@ -111,14 +120,15 @@ def query_string(current: dict) -> str:
 
 def state_from_params(values: dict) -> dict:
     return state(values.get("services", ""), values.get("from", ""), values.get("to", ""),
-                 values.get("mode", ""), values.get("metric", ""))
+                 values.get("mode", ""), values.get("metric", ""), compare=values.get("compare"))
 
 
 # --- data ---------------------------------------------------------------------------------------
 
 def compared(slugs: list[str]) -> list[Compared]:
     known = catalogue()
-    return [Compared(slug, known[slug][0], service_figures(slug), channel_volumes(slug)) for slug in slugs]
+    return [Compared(slug, known[slug][0], service_figures(slug), channel_volumes(slug), service_annotations(slug))
+            for slug in slugs]
 
 
 def _stored_illustrative(slugs: list[str]) -> set[str]:
@@ -158,14 +168,15 @@ def measure_export(current: dict, measure: str, services: list[Compared] | None 
         return None
     services, periods = services or compared(current["services"]), in_range(current)
     shown = illustrative(current["services"])
-    frame = measure_frame(services, periods, measure, current["mode"])
+    frame = measure_frame(services, periods, measure, current["mode"], current.get("year_before", False))
     names = [s.name for s in services]
     channels = illustrative_channels(current["services"])
     figure = measure_figure(frame, names, periods, measure, current["mode"], channels)
-    return Export(f"{measure_title(measure, current['mode'], shown)}: {', '.join(names)}", span_text(current),
-                  frame, notes=tuple(measure_notes(services, periods, measure, current["mode"], shown,
-                                                   bool(channels))),
-                  figure=figure, filename=f"compare-{measure.replace('_', '-')}")
+    export = Export(f"{measure_title(measure, current['mode'], shown)}: {', '.join(names)}", span_text(current),
+                    frame, notes=tuple(measure_notes(services, periods, measure, current["mode"], shown,
+                                                     bool(channels))),
+                    figure=figure, filename=f"compare-{measure.replace('_', '-')}")
+    return with_compared_notes(export, [(s.name, s.notes) for s in services], pd.DataFrame(period_columns(periods)))
 
 
 def measure_notes(services, periods, measure, mode, shown, channels_illustrative=False) -> list[str]:
@@ -210,8 +221,8 @@ def _ranking_download(values):
 
 # --- layout -------------------------------------------------------------------------------------
 
-def layout(services="", to="", mode="", metric="", **query):
-    current = state(services, query.get("from", ""), to, mode, metric)
+def layout(services="", to="", mode="", metric="", compare=None, **query):
+    current = state(services, query.get("from", ""), to, mode, metric, compare=compare)
     known = catalogue()
     periods = periods_ascending()
     return html.Div([
@@ -243,6 +254,7 @@ def layout(services="", to="", mode="", metric="", **query):
             _field("Order the ranking by", "compare-order", dcc.Dropdown(
                 id="compare-order", value=current["metric"], clearable=False, searchable=False,
                 options=[{"label": SHORT_NAMES[m], "value": m} for m in MEASURES])),
+            year_before_control("compare-year-before", current["year_before"]),
         ], className="pp-filters pp-compare-controls"),
         html.P("Indexed: each service's first year with a figure in the range is 100, so services of any size "
                "can be compared. Share of channel: each service's transactions split by channel; the other "
@@ -338,15 +350,18 @@ def _chart(current: dict, measure: str, services: list[Compared]) -> html.Sectio
     frame = export.frame.drop(columns=["Period start", "Period end"])
     used = effective_mode(measure, current["mode"])
     if used == "share":
-        formats = {c: _share_cell for c in frame.columns if c.endswith(" (%)")}
+        formats = {c: _share_cell for c in frame.columns if c.endswith(" (%)") or is_year_before(c)}
     else:
         formats = {c: _cell(measure, used == "indexed") for c in frame.columns if c != "Year ending"}
     names = [s.name for s in services]
     card_id = f"compare-{measure.replace('_', '-')}"
     table = data_table(frame, export.title, formats, row_header="Year ending", table_id=f"{card_id}-table")
     summary = measure_summary(export.frame, names, in_range(current), measure, current["mode"])
+    annotations = export.extra.get("annotations", [])
+    notes = [*export.notes[:len(export.notes) - len(annotations)],  # the dated notes are listed apart
+             notes_list(annotations, f"{card_id}-notes", export.extra.get("annotated_services"))]
     return chart_card(card_id, export.title.split(": ")[0], export.figure, summary, table,
-                      export_links("compare-measure", measure=measure, **params(current)), list(export.notes))
+                      export_links("compare-measure", measure=measure, **params(current)), notes)
 
 
 def _share_cell(value) -> str:
@@ -391,13 +406,14 @@ def in_choice_order(selected: list[str], previous: list[str]) -> list[str]:
     Input("compare-from", "value"),
     Input("compare-to", "value"),
     Input("compare-order", "value"),
+    Input("compare-year-before", "value"),
     State("compare-range-chosen", "data"),
     prevent_initial_call=True,
 )
-def update(services, mode, start, end, metric, range_chosen):
+def update(services, mode, start, end, metric, year_before, range_chosen):
     # until the user picks a range, it follows the years the chosen services report
     chosen = bool(range_chosen) or ctx.triggered_id in ("compare-from", "compare-to")
-    current = state(services, start, end, mode, metric, keep_range=chosen)
+    current = state(services, start, end, mode, metric, keep_range=chosen, compare=year_before)
     return (current["start"].id if current["start"].id != start else no_update,
             current["end"].id if current["end"].id != end else no_update,
             chosen, _status(current), results(current), query_string(current))

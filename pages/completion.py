@@ -1,5 +1,6 @@
-"""Completion for any scope: the completion rate over time (digital transactions started and completed)
-and, for a service that sends journey data through the data API, a funnel of its steps."""
+"""Completion for any scope: the completion rate over time (digital transactions started and completed,
+with the same period a year before if asked) and, for a service that sends journey data through the data
+API, a funnel of its steps."""
 import dash
 from dash import Input, Output, callback, dcc, html
 
@@ -11,6 +12,7 @@ from components.drilldown_charts import (COMPLETION_NOTE, FUNNEL_COLUMNS, RATE, 
 from components.exports import Export, frame_span
 from components.layout import breadcrumbs
 from components.tables import data_table
+from components.year_before import YEAR_BEFORE, add_year_before, compare_param, wants_year_before, year_before_control
 from data_access.drilldowns import (illustrative_in_scope, journey_counts, journey_data_sets, resolve_scope,
                                     scope_options, services_reporting)
 from data_access.figures import scope_figures
@@ -27,8 +29,9 @@ STEPS_NOTE = ("Steps come from the service's journey data (records with a stage 
               "2-details, ... 10-done); stages without a number follow, largest first.")
 
 
-def rate_export(kind, slug, name) -> Export:
+def rate_export(kind, slug, name, year_before: bool = False) -> Export:
     frame = completion_rate_frame(scope_figures(kind, slug), services_reporting(kind, slug))
+    frame = add_year_before(frame, RATE) if year_before else frame
     notes = [RATE_NOTE, "Each year counts the services that reported digital transactions started that year "
                         "(Services reporting)."]
     if "started" in illustrative_in_scope(kind, slug):
@@ -53,7 +56,8 @@ def journey_export(service: dict, data_set: dict) -> Export | None:
 
 @exporter("completion-rate")
 def _rate_download(params):
-    return rate_export(*resolve_scope(params.get("scope"), params.get("slug")))
+    return rate_export(*resolve_scope(params.get("scope"), params.get("slug")),
+                       year_before=wants_year_before(params.get("compare")))
 
 
 @exporter("completion-journey")
@@ -63,8 +67,9 @@ def _journey_download(params):
     return journey_export(service, found[0]) if found else None
 
 
-def layout(scope="all", slug=None, **_):
+def layout(scope="all", slug=None, compare=None, **_):
     kind, slug, name = resolve_scope(scope, slug)
+    year_before = wants_year_before(compare)
     return html.Div([
         breadcrumbs([("Services", "/"), ("Completion", "")]),
         html.Span(name, className="govuk-caption-l", id="completion-scope-name"),
@@ -73,23 +78,28 @@ def layout(scope="all", slug=None, **_):
         html.P("How many of the people who start a transaction online finish it, and where in the journey "
                "they stop.", className="govuk-body-l"),
         dcc.Store(id="completion-query"),
-        html.Div(scope_control("completion-scope", scope_value(kind, slug), scope_options()),
-                 className="pp-filters", role="search"),
-        html.Div(_content(kind, slug, name), id="completion-content", **{"aria-live": "polite"}),
+        html.Div([scope_control("completion-scope", scope_value(kind, slug), scope_options()),
+                  year_before_control("completion-compare", year_before)], className="pp-filters", role="search"),
+        html.Div(_content(kind, slug, name, year_before), id="completion-content", **{"aria-live": "polite"}),
     ])
 
 
-def _content(kind, slug, name):
-    return [_rate_card(rate_export(kind, slug, name), kind, slug), _journeys(kind, slug)]
+def _query(kind, slug, year_before) -> dict:
+    return {**scope_query(kind, slug), "compare": compare_param(year_before)}
 
 
-def _rate_card(export, kind, slug):
+def _content(kind, slug, name, year_before=False):
+    return [_rate_card(rate_export(kind, slug, name, year_before), kind, slug, year_before), _journeys(kind, slug)]
+
+
+def _rate_card(export, kind, slug, year_before=False):
     frame = export.frame
     table = data_table(frame.drop(columns=["Period start", "Period end"]), "Completion by year",
-                       {SERVICES: count_cell, "Started": count_cell, "Completed": count_cell, RATE: percent_cell},
+                       {SERVICES: count_cell, "Started": count_cell, "Completed": count_cell, RATE: percent_cell,
+                        RATE + YEAR_BEFORE: percent_cell},
                        row_header="Year ending", table_id="completion-rate-table")
     return chart_card("completion-rate", "Completion rate over time", export.figure, completion_summary(frame),
-                      table, export_links("completion-rate", **scope_query(kind, slug)), list(export.notes))
+                      table, export_links("completion-rate", **_query(kind, slug, year_before)), list(export.notes))
 
 
 def _journeys(kind, slug):
@@ -128,11 +138,13 @@ def _funnel_card(service, data_set, export, index):
     Output("completion-scope-name", "children"),
     Output("completion-nav", "children"),
     Input("completion-scope", "value"),
+    Input("completion-compare", "value"),
     prevent_initial_call=True,
 )
-def show(scope):
+def show(scope, compare=None):
     kind, slug, name = resolve_scope(*split_scope_value(scope))
-    return (_content(kind, slug, name), query_string(scope_query(kind, slug), {}), name,
+    year_before = wants_year_before(compare)
+    return (_content(kind, slug, name, year_before), query_string(_query(kind, slug, year_before), {}), name,
             drilldown_nav("/completion", kind, slug))
 
 

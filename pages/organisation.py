@@ -1,6 +1,7 @@
 """A page per department (/departments/<slug>) and per agency (/agencies/<slug>): volume-weighted key
-figures for a chosen year, transactions and digital take-up over time, the services that moved most
-(like for like), and the organisation's services and agencies. The year lives in the URL (?period=)."""
+figures for a chosen year, transactions and digital take-up over time (with the same period a year
+before, if asked), the services that moved most (like for like), and the organisation's services and
+agencies. The year and the overlay live in the URL (?period=2016-03&compare=year-before)."""
 from functools import cached_property
 
 import dash
@@ -12,8 +13,9 @@ from components.exports import TABLE_FORMATS, Export, frame_span
 from components.layout import breadcrumbs
 from components.organisation import (comparisons, count_cell, group_tiles, group_value, headlines_frame, movers_frame,
                                      movers_tables, percent_cell, services_frame, services_table, trend_figure,
-                                     trend_frame, trend_summary)
+                                     trend_frame, trend_summary, with_trend_year_before)
 from components.tables import data_table
+from components.year_before import YEAR_BEFORE, compare_param, is_year_before, wants_year_before, year_before_control
 from data_access.figures import scope_figures, service_index
 from data_access.services import agencies, departments
 from domain.movers import COVERAGE_THRESHOLD, MIN_VOLUME, latest_well_covered, reporting, year_before
@@ -101,8 +103,9 @@ def headlines_export(org: dict, scope: Scope, period: YearEnding) -> Export:
                   filename=f"{org['slug'] or 'all'}-key-figures-{period.id}")
 
 
-def trend_export(org: dict, selected: YearEnding | None = None) -> Export:
+def trend_export(org: dict, selected: YearEnding | None = None, year_before: bool = False) -> Export:
     frame = trend_frame(scope_figures(org["kind"], org["slug"] or None))
+    frame = with_trend_year_before(frame) if year_before else frame
     return Export(f"Transactions and digital take-up: {org['name']}", frame_span(frame), frame,
                   notes=("Totals of the services that reported each year; the number of services varies.",),
                   figure=trend_figure(frame, selected), filename=f"{org['slug'] or 'all'}-transactions-and-take-up")
@@ -138,7 +141,7 @@ def _headlines_download(params):
 @exporter("organisation-trend")
 def _trend_download(params):
     org = organisation(params.get("kind", ""), params.get("slug", ""))
-    return trend_export(org) if org else None
+    return trend_export(org, year_before=wants_year_before(params.get("compare"))) if org else None
 
 
 @exporter("organisation-movers")
@@ -157,12 +160,12 @@ def table_links(name: str, card_id: str, **params) -> html.P:
 
 # --- the page --------------------------------------------------------------------------------------
 
-def department_layout(slug=None, period=None, **_):
-    return organisation_layout("department", slug, period)
+def department_layout(slug=None, period=None, compare=None, **_):
+    return organisation_layout("department", slug, period, compare)
 
 
-def agency_layout(slug=None, period=None, **_):
-    return organisation_layout("agency", slug, period)
+def agency_layout(slug=None, period=None, compare=None, **_):
+    return organisation_layout("agency", slug, period, compare)
 
 
 dash.register_page("pages.organisation.department", path_template="/departments/<slug>",
@@ -171,13 +174,14 @@ dash.register_page("pages.organisation.agency", path_template="/agencies/<slug>"
                    title="Agency – Performance Platform", name="Agency", layout=agency_layout)
 
 
-def organisation_layout(kind, slug, period):
+def organisation_layout(kind, slug, period, compare=None):
     org = organisation(kind, slug or "")
     if org is None or kind == "all":
         return _not_found(kind, slug)
     scope = Scope(kind, slug)
     periods, (default, share) = scope.periods, scope.default
     selected = scope.chosen(period)
+    year_before = wants_year_before(compare)
     return html.Div([
         _breadcrumbs(org),
         html.Span("Department" if kind == "department" else f"Agency or body, {org['department']}",
@@ -186,10 +190,11 @@ def organisation_layout(kind, slug, period):
         html.P(_introduction(org), className="govuk-body-l"),
         dcc.Store(id="organisation-scope", data={"kind": kind, "slug": slug}),
         dcc.Store(id="organisation-query"),
-        _year_control(periods, selected),
+        _year_control(periods, selected, year_before),
         html.P(coverage_sentence(default, share, periods[0], COVERAGE_THRESHOLD) if default else "",
                className="govuk-inset-text", id="organisation-default-year"),
-        html.Div(organisation_figures(org, scope, selected), id="organisation-figures", **{"aria-live": "polite"}),
+        html.Div(organisation_figures(org, scope, selected, year_before), id="organisation-figures",
+                 **{"aria-live": "polite"}),
         _related(org),
     ])
 
@@ -219,24 +224,25 @@ def _introduction(org):
             "transaction, for the organisation as a whole and for each service.")
 
 
-def _year_control(periods, selected):
+def _year_control(periods, selected, year_before=False):
     if not periods:
         return None
-    return html.Div(html.Div([
+    return html.Div([html.Div([
         html.Label("Year", htmlFor="organisation-period", className="govuk-label govuk-label--s"),
         html.Div("The 12 months the figures below describe", className="govuk-hint"),
         dcc.Dropdown(id="organisation-period", options=[{"label": p.label, "value": p.id} for p in periods],
                      value=selected.id if selected else None, clearable=False, searchable=False),
-    ], className="govuk-form-group pp-filter"), className="pp-filters pp-controls")
+    ], className="govuk-form-group pp-filter"), year_before_control("organisation-compare", year_before)],
+        className="pp-filters pp-controls")
 
 
-def organisation_figures(org, scope, selected):
+def organisation_figures(org, scope, selected, year_before=False):
     """Key figures, the chart over time, the biggest movers and the services, for the chosen year."""
     if selected is None:
         return html.P("No service of this organisation has reported any transactions.", className="govuk-body")
     current, previous = scope.services(selected), scope.previous(selected)
     return [*key_figures(org, selected, current, previous, "organisation"),
-            _trend_chart(org, selected),
+            _trend_chart(org, selected, year_before),
             movers_section(org, selected, current, previous, "organisation"),
             _services_section(org, selected, current)]
 
@@ -268,16 +274,18 @@ def headline_sentences(current, compared, selected):
     return sentences
 
 
-def _trend_chart(org, selected):
-    export = trend_export(org, selected)
+def _trend_chart(org, selected, year_before=False):
+    export = trend_export(org, selected, year_before)
     frame = export.frame
     counts = ["Services reporting", "Transactions", "Digital transactions", "Transactions with a reported channel"]
     formats = {**{c: count_cell for c in counts}, "Digital take-up (%)": percent_cell}
+    formats.update({c: formats[c.removesuffix(YEAR_BEFORE)] for c in frame.columns if is_year_before(c)})
     table = data_table(frame.drop(columns=["Period start", "Period end"]), "Transactions and digital take-up by year",
                        formats, row_header="Year ending", table_id="organisation-trend-table")
     return chart_card("organisation-trend", "Transactions and digital take-up over time", export.figure,
                       trend_summary(frame, selected, ""), table,
-                      export_links("organisation-trend", kind=org["kind"], slug=org["slug"]), list(export.notes))
+                      export_links("organisation-trend", kind=org["kind"], slug=org["slug"],
+                                   compare=compare_param(year_before)), list(export.notes))
 
 
 def movers_section(org, selected, current, previous, prefix):
@@ -335,15 +343,18 @@ def _related(org):
     Output("organisation-figures", "children"),
     Output("organisation-query", "data"),
     Input("organisation-period", "value"),
+    Input("organisation-compare", "value"),
     State("organisation-scope", "data"),
     prevent_initial_call=True,
 )
-def change_period(period_id, scope):
+def change_period(period_id, compare, scope):
     org = organisation(scope["kind"], scope["slug"])
     found = Scope(org["kind"], org["slug"])
     selected, default = found.chosen(period_id), found.default[0]
-    return (organisation_figures(org, found, selected),
-            query_string({"period": selected.id if selected else None}, {"period": default.id if default else None}))
+    year_before = wants_year_before(compare)
+    return (organisation_figures(org, found, selected, year_before),
+            query_string({"period": selected.id if selected else None, "compare": compare_param(year_before)},
+                         {"period": default.id if default else None}))
 
 
 mirror_to_address_bar("organisation-query")

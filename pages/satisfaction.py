@@ -1,5 +1,6 @@
 """User satisfaction for any scope: the distribution of ratings 1 to 5 each year, the score with its
-number of responses, and a warning where too few people answered to trust the score."""
+number of responses (and the same period a year before, if asked), and a warning where too few people
+answered to trust the score."""
 import dash
 from dash import Input, Output, callback, dcc, html
 
@@ -11,6 +12,7 @@ from components.drilldown_charts import (FEW, MIN_RESPONSES, RATINGS_NOTE, SERVI
 from components.exports import Export, frame_span
 from components.layout import breadcrumbs
 from components.tables import data_table
+from components.year_before import YEAR_BEFORE, add_year_before, compare_param, wants_year_before, year_before_control
 from data_access.drilldowns import illustrative_in_scope, resolve_scope, scope_options, services_reporting
 from data_access.figures import scope_figures
 from domain.suppression import threshold
@@ -39,8 +41,12 @@ def ratings_export(kind, slug, name) -> Export:
                                      filename=f"{slug or 'all-of-government'}-ratings"), kind, slug)
 
 
-def score_export(kind, slug, name) -> Export:
+SCORE = "User satisfaction (%)"
+
+
+def score_export(kind, slug, name, year_before: bool = False) -> Export:
     frame = score_frame(scope_figures(kind, slug), services_reporting(kind, slug))
+    frame = add_year_before(frame, SCORE) if year_before else frame
     return with_service_notes(Export(f"User satisfaction: {name}", frame_span(frame), frame,
                                      notes=(SCORE_NOTE, *_notes(kind, slug)), figure=score_figure(frame),
                                      filename=f"{slug or 'all-of-government'}-user-satisfaction"), kind, slug)
@@ -53,11 +59,13 @@ def _ratings_download(params):
 
 @exporter("satisfaction-score")
 def _score_download(params):
-    return score_export(*resolve_scope(params.get("scope"), params.get("slug")))
+    return score_export(*resolve_scope(params.get("scope"), params.get("slug")),
+                        year_before=wants_year_before(params.get("compare")))
 
 
-def layout(scope="all", slug=None, **_):
+def layout(scope="all", slug=None, compare=None, **_):
     kind, slug, name = resolve_scope(scope, slug)
+    year_before = wants_year_before(compare)
     return html.Div([
         breadcrumbs([("Services", "/"), ("User satisfaction", "")]),
         html.Span(name, className="govuk-caption-l", id="satisfaction-scope-name"),
@@ -66,9 +74,9 @@ def layout(scope="all", slug=None, **_):
         html.P("How people rate public services when they finish a transaction, from 1 (very dissatisfied) to "
                "5 (very satisfied).", className="govuk-body-l"),
         dcc.Store(id="satisfaction-query"),
-        html.Div(scope_control("satisfaction-scope", scope_value(kind, slug), scope_options()),
-                 className="pp-filters", role="search"),
-        html.Div(_content(kind, slug, name), id="satisfaction-content", **{"aria-live": "polite"}),
+        html.Div([scope_control("satisfaction-scope", scope_value(kind, slug), scope_options()),
+                  year_before_control("satisfaction-compare", year_before)], className="pp-filters", role="search"),
+        html.Div(_content(kind, slug, name, year_before), id="satisfaction-content", **{"aria-live": "polite"}),
         html.Details([
             html.Summary(html.Span("When a score is too uncertain to trust", className="govuk-details__summary-text"),
                          className="govuk-details__summary"),
@@ -84,13 +92,17 @@ def layout(scope="all", slug=None, **_):
     ])
 
 
-def _content(kind, slug, name):
-    ratings, score = ratings_export(kind, slug, name), score_export(kind, slug, name)
+def _query(kind, slug, year_before) -> dict:
+    return {**scope_query(kind, slug), "compare": compare_param(year_before)}
+
+
+def _content(kind, slug, name, year_before=False):
+    ratings, score = ratings_export(kind, slug, name), score_export(kind, slug, name, year_before)
     warning = few_responses_warning(score.frame)
     return [
         warning_text(warning, "satisfaction-warning") if warning else None,
         _ratings_card(ratings, kind, slug),
-        _score_card(score, kind, slug),
+        _score_card(score, kind, slug, year_before),
     ]
 
 
@@ -103,14 +115,16 @@ def _ratings_card(export, kind, slug):
                       table, export_links("satisfaction-ratings", **scope_query(kind, slug)), list(export.notes))
 
 
-def _score_card(export, kind, slug):
+def _score_card(export, kind, slug, year_before=False):
     frame = export.frame
     table = data_table(frame.drop(columns=["Period start", "Period end"]), "User satisfaction by year",
-                       {SERVICES: count_cell, "Responses": count_cell, "User satisfaction (%)": percent_cell},
+                       {SERVICES: count_cell, "Responses": count_cell, SCORE: percent_cell,
+                        SCORE + YEAR_BEFORE: percent_cell},
                        row_header="Year ending", table_id="satisfaction-score-table")
     notes = [*export.notes, f"Hollow markers: fewer than {MIN_RESPONSES} responses (column “{FEW}”)."]
     return chart_card("satisfaction-score", "User satisfaction and responses over time", export.figure,
-                      score_summary(frame), table, export_links("satisfaction-score", **scope_query(kind, slug)), notes)
+                      score_summary(frame), table,
+                      export_links("satisfaction-score", **_query(kind, slug, year_before)), notes)
 
 
 @callback(
@@ -119,11 +133,13 @@ def _score_card(export, kind, slug):
     Output("satisfaction-scope-name", "children"),
     Output("satisfaction-nav", "children"),
     Input("satisfaction-scope", "value"),
+    Input("satisfaction-compare", "value"),
     prevent_initial_call=True,
 )
-def show(scope):
+def show(scope, compare=None):
     kind, slug, name = resolve_scope(*split_scope_value(scope))
-    return (_content(kind, slug, name), query_string(scope_query(kind, slug), {}), name,
+    year_before = wants_year_before(compare)
+    return (_content(kind, slug, name, year_before), query_string(_query(kind, slug, year_before), {}), name,
             drilldown_nav("/satisfaction", kind, slug))
 
 

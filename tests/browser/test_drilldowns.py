@@ -1,5 +1,6 @@
 """The drill-down pages in headless Chromium against gunicorn (SQLite): channels for a department,
-switched to 100% and filtered to one channel; satisfaction of a small service with its warning."""
+switched to 100% and filtered to one channel; channels of an agency with the same period a year
+before; satisfaction of a small service with its warning."""
 import math
 
 import pandas as pd
@@ -7,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from data_access.drilldowns import like_for_like_channels
-from data_access.figures import service_index
+from data_access.figures import scope_channel_volumes, service_index
 from data_access.services import get_service
 from domain.periods import YearEnding
 from tests.browser.helpers import choose, download_csv, plotted, wait_for_query
@@ -77,3 +78,28 @@ def test_satisfaction_of_a_small_service_warns_of_too_few_responses(page, sqlite
     page.get_by_role("option").filter(has_text="Department: Department for Transport").first.click()
     wait_for_query(page, {"scope": "department", "slug": "dft"})
     expect(page.locator("#satisfaction-warning")).to_have_count(0)
+
+
+def test_channels_of_an_agency_with_the_same_period_a_year_before(page, sqlite_server, sqlite_url, monkeypatch,
+                                                                   tmp_path):
+    page.goto(sqlite_server + "/channels?scope=agency&slug=dvla")
+    expect(page.locator("#channels-scope-name")).to_have_text("Driver and Vehicle Licensing Agency", timeout=30_000)
+    page.get_by_label("Show the same period a year before on the charts").check()
+    wait_for_query(page, {"scope": "agency", "slug": "dvla", "compare": "year-before"})
+    page.wait_for_function("""() => document.querySelector('#channels-volume-graph .js-plotly-plot')
+                              ._fullData.some(t => t.name === 'Total, a year before')""")
+    trace = plotted(page, "channels-volume-graph")["Total, a year before"]
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    volumes = scope_channel_volumes("agency", "dvla").groupby("period")["volume"].sum()
+    periods = sorted(volumes.index)
+    expected = [float(volumes[p.shifted(-12)]) if p.shifted(-12) in volumes.index else None for p in periods]
+    assert expected[0] is None and expected[-1] == float(volumes[YearEnding(2016, 9)])
+    assert [None if v is None or math.isnan(v) else v for v in trace["y"]] == expected
+    expect(page.locator("#channels-volume-summary")).to_contain_text("The dashed line shows the same period a year")
+
+    page.locator("#channels-volume-data summary").click()
+    rows = download_csv(page, "#channels-volume-download-csv", tmp_path)
+    assert [float(r["Total, a year before"]) if r["Total, a year before"] else None for r in rows] == expected
+
+    page.reload()  # the URL keeps the overlay
+    expect(page.get_by_label("Show the same period a year before on the charts")).to_be_checked()

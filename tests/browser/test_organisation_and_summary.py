@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 
 from data_access.figures import scope_figures
 from domain.periods import YearEnding
-from tests.browser.helpers import choose, wait_for_query
+from tests.browser.helpers import choose, plotted, wait_for_query
 
 pytestmark = pytest.mark.browser
 
@@ -60,3 +60,20 @@ def test_the_summary_says_its_headline_and_prints_without_navigation(page, sqlit
     expect(page.locator("h1")).to_be_visible()
     expect(page.locator("#summary-largest-table")).to_be_visible()
     assert page.locator(".pp-kpi").first.evaluate("e => getComputedStyle(e).breakInside") == "avoid"
+
+
+def test_a_department_with_the_same_period_a_year_before(page, sqlite_server, sqlite_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    page.goto(sqlite_server + "/departments/dft?period=2016-03&compare=year-before")  # a shared link
+    expect(page.get_by_label("Show the same period a year before on the charts")).to_be_checked()
+    page.wait_for_selector("#organisation-trend-graph .js-plotly-plot")
+    traces = plotted(page, "organisation-trend-graph")
+    labels = traces["Transactions"]["x"]
+    before = year_row("department", "dft", YearEnding(2015, 3))["volume"]
+    assert traces["Transactions, a year before"]["y"][labels.index("Mar 2016")] == before
+    expect(page.locator("#organisation-trend-summary")).to_contain_text("The dashed lines show the same period")
+
+    page.get_by_label("Show the same period a year before on the charts").uncheck()
+    wait_for_query(page, {"period": "2016-03"})
+    page.wait_for_function("""() => document.querySelector('#organisation-trend-graph .js-plotly-plot')
+                              ._fullData.length === 2""")

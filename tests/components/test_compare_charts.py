@@ -168,3 +168,65 @@ def test_a_service_without_figures_for_the_year_has_no_rank(big, patchy):
     assert math.isnan(frame[rank_column("transactions")].tolist()[1])
     text = ranking_summary(frame, Y16)
     assert text.endswith("Patchy service has no figures for that year.")
+
+
+# --- the same period a year before -------------------------------------------------------------
+
+def gaps(values) -> list:
+    return [None if not isinstance(v, str) and math.isnan(v) else v for v in values]
+
+
+def test_a_year_before_is_the_figure_of_the_period_that_ended_twelve_months_earlier(big, patchy):
+    # the range is the last two years: the year before of Sep 2016 (Sep 2015) lies outside it, and is still read
+    frame = measure_frame([big, patchy], [Y16, Y17], "transactions", "absolute", year_before=True)
+    assert list(frame.columns) == PERIOD_COLUMNS + ["Big service", "Patchy service", "Big service, a year before",
+                                                    "Patchy service, a year before"]
+    assert gaps(frame["Big service, a year before"]) == [1200.0, 900.0]
+    assert gaps(frame["Patchy service, a year before"]) == [400.0, None]  # no figure for Sep 2016: a gap, not 0
+    take_up = measure_frame([big], [Y16, Y17], "digital_take_up", "absolute", year_before=True)
+    assert gaps(take_up["Big service, a year before"]) == [50.0, 66.67]  # 600 / 1200, 600 / 900
+    assert "Big service, a year before" not in measure_frame([big], [Y16, Y17], "transactions", "absolute")
+
+
+def test_indexed_a_year_before_is_on_the_same_base_as_the_services_line(big, patchy):
+    frame = measure_frame([big, patchy], [Y16, Y17], "transactions", "indexed", year_before=True)
+    assert list(frame["Big service"]) == [100.0, round(1500 / 900 * 100, 2)]
+    assert gaps(frame["Big service, a year before"]) == [round(1200 / 900 * 100, 2), 100.0]
+    # Patchy's base is Sep 2017 (600); a year before Sep 2016 is Sep 2015 (400)
+    assert gaps(frame["Patchy service, a year before"]) == [round(400 / 600 * 100, 2), None]
+
+
+def test_a_suppressed_figure_a_year_before_stays_suppressed():
+    tiny = service("Tiny service", {Y15: (3.0, 1.0, 3.0, 10.0, 9.0), Y16: (40.0, 20.0, 3.0, 10.0, 9.0),
+                                    Y17: (50.0, 20.0, 3.0, 10.0, 9.0)})
+    frame = measure_frame([tiny], [Y16, Y17], "transactions", "absolute", year_before=True)
+    assert list(frame["Tiny service, a year before"]) == [SUPPRESSED, 40.0]
+    figure = measure_figure(frame, ["Tiny service"], [Y16, Y17], "transactions", "absolute")
+    assert gaps(figure.data[1].y) == [None, 40.0]  # a gap on the chart, "suppressed" in the table
+
+
+def test_the_figure_draws_each_service_a_year_before_and_the_summary_says_so(big, patchy):
+    frame = measure_frame([big, patchy], [Y16, Y17], "transactions", "absolute", year_before=True)
+    names = ["Big service", "Patchy service"]
+    figure = measure_figure(frame, names, [Y16, Y17], "transactions", "absolute")
+    assert [t.name for t in figure.data] == names + ["Big service, a year before", "Patchy service, a year before"]
+    assert gaps(figure.data[2].y) == [1200.0, 900.0] and gaps(figure.data[3].y) == [400.0, None]
+    assert figure.data[2].line.color == figure.data[0].line.color  # the service's colour, hollow markers
+    assert figure.data[2].marker.symbol == figure.data[0].marker.symbol + "-open"
+    text = measure_summary(frame, names, [Y16, Y17], "transactions", "absolute")
+    assert text.endswith("The dotted lines with hollow markers show each service in the same period a year before. "
+                         "Big service: 1,500 in the year to September 2017 against 900 in the year to September "
+                         "2016; Patchy service: 600 in the year to September 2017 against no figure for the year "
+                         "to September 2016.")
+
+
+def test_the_channel_mix_a_year_before_is_each_services_digital_share(big, patchy):
+    frame = measure_frame([big, patchy], [Y16, Y17], "transactions", "share", year_before=True)
+    assert list(zip(frame["Service"], gaps(frame["Digital (%), a year before"]))) == [
+        ("Big service", None), ("Big service", 66.67), ("Patchy service", None)]  # 600 / 900 in Sep 2016
+    figure = measure_figure(frame, ["Big service", "Patchy service"], [Y16, Y17], "transactions", "share")
+    overlays = [t for t in figure.data if t.name == "Digital, a year before"]
+    assert len(overlays) == 2 and gaps(overlays[0].y) == [None, 66.67] and gaps(overlays[1].y) == [None, None]
+    assert measure_summary(frame, ["Big service", "Patchy service"], [Y16, Y17], "transactions", "share").endswith(
+        "Big service: 80.0% in the year to September 2017 against 66.7% in the year to September 2016; "
+        "Patchy service: 50.0% in the year to September 2017 against no figure for the year to September 2016.")

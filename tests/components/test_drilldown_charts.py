@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from components import drilldown_charts as dc
+from components.year_before import add_year_before
 from components.palette import CATEGORICAL
 from domain.metrics import kpis
 from domain.periods import YearEnding
@@ -182,3 +183,61 @@ def test_a_step_with_a_handful_of_people_hides_what_gives_it_away():
     assert list(frame["People"]) == [40, SUPPRESSED, SUPPRESSED]
     assert list(frame["Drop-off from previous step"])[1:] == [SUPPRESSED, SUPPRESSED]
     assert list(frame["Share of first step (%)"])[1:] == [SUPPRESSED, SUPPRESSED]
+
+
+# --- the same period a year before -------------------------------------------------------------------
+
+S16, D16, S17 = YearEnding(2016, 9), YearEnding(2016, 12), YearEnding(2017, 9)
+YEARLY = pd.DataFrame({"period": [S16, D16, S17], "transactions": [2, 2, 2], "ratings": [2, 2, 2],
+                       "started": [2, 2, 2]})
+
+
+def gaps(values) -> list:
+    return [None if not isinstance(v, str) and v != v else v for v in values]
+
+
+def test_channel_volumes_a_year_before_follow_the_total_or_the_channel_followed():
+    frame = dc.channel_volume_frame(volumes([
+        (S16, "digital", 600), (S16, "phone", 400), (D16, "digital", 700), (D16, "phone", 300),
+        (S17, "digital", 900), (S17, "phone", 100)]), YEARLY)
+    total = dc.with_volume_year_before(frame, False, None)
+    # Sep 2017 against Sep 2016; Dec 2015 and Sep 2015 are not there: gaps, never 0
+    assert gaps(total["Total, a year before"]) == [None, None, 1000]
+    assert dc.channel_columns(total) == ["Digital", "Phone"]
+    figure = dc.channel_volume_figure(total, False, None)
+    assert [t.name for t in figure.data] == ["Digital", "Phone", "Total, a year before"]
+    assert gaps(figure.data[2].y) == [None, None, 1000] and figure.data[2].line.dash == "dash"
+    assert dc.volume_year_before_summary(total, False, None) == (
+        " The dashed line shows the same period a year before. Transactions: 1,000 in the year to September 2017 "
+        "against 1,000 in the year to September 2016.")
+    shares = dc.with_volume_year_before(dc.channel_share_frame(frame), True, "phone")
+    assert gaps(shares["Phone (%), a year before"]) == [None, None, 40.0]
+    assert dc.volume_year_before_summary(shares, True, "phone").endswith(
+        "Phone share: 10.0% in the year to September 2017 against 40.0% in the year to September 2016.")
+    assert dc.volume_year_before_summary(frame, False, None) == ""  # not asked for: nothing said
+
+
+def test_the_score_a_year_before_is_drawn_with_the_score():
+    figures = ratings([(S16, [0, 0, 0, 100, 100]), (D16, [0, 0, 100, 100, 0]), (S17, [0, 0, 0, 0, 200])])
+    frame = add_year_before(dc.score_frame(figures, YEARLY), "User satisfaction (%)")
+    # Sep 2016: mean 4.5, (4.5 - 1) / 4 = 87.5%; Sep 2017: 100%
+    assert gaps(frame["User satisfaction (%), a year before"]) == [None, None, 87.5]
+    figure = dc.score_figure(frame)
+    assert [t.name for t in figure.data] == ["User satisfaction", "User satisfaction, a year before", "Responses"]
+    assert figure.data[1].yaxis == "y"  # on the score's panel, not the responses'
+    assert dc.score_summary(frame).endswith(
+        "The dashed line shows the same period a year before: 100.0% in the year to September 2017 against 87.5% "
+        "in the year to September 2016.")
+
+
+def test_the_completion_rate_a_year_before_keeps_suppression_and_gaps():
+    figures = kpis(pd.DataFrame({"period": [S16, D16, S17], "started": [3, 1000, 2000],
+                                 "completed": [2, 700, 1700]}))
+    frame = add_year_before(dc.completion_rate_frame(figures, YEARLY), dc.RATE)
+    assert gaps(frame[dc.RATE + ", a year before"]) == [None, None, SUPPRESSED]  # 3 started in Sep 2016
+    figure = dc.completion_figure(frame)
+    assert [t.name for t in figure.data] == ["Completion rate", "Completion rate, a year before", "Started",
+                                             "Completed"]
+    assert gaps(figure.data[1].y) == [None, None, None]
+    assert dc.completion_summary(frame).endswith(
+        "85.0% in the year to September 2017 against suppressed in the year to September 2016.")

@@ -96,10 +96,10 @@ def test_the_year_round_trips_through_the_url(database):
     page = organisation.department_layout(slug="dft", period="2016-03")
     assert find(page, "organisation-period").value == "2016-03"
     assert text(find(page, "organisation-kpis-heading")) == "Key figures: year to March 2016"
-    figures, query = organisation.change_period("2016-03", {"kind": "department", "slug": "dft"})
+    figures, query = organisation.change_period("2016-03", [], {"kind": "department", "slug": "dft"})
     assert query == "?period=2016-03"
     default = organisation.Scope("department", "dft").default[0]
-    assert organisation.change_period(default.id, {"kind": "department", "slug": "dft"})[1] == ""
+    assert organisation.change_period(default.id, [], {"kind": "department", "slug": "dft"})[1] == ""
     # an unknown year falls back to the default
     assert find(organisation.department_layout(slug="dft", period="1999-01"), "organisation-period").value == default.id
 
