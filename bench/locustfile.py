@@ -1,0 +1,59 @@
+"""Public users browsing and filtering, for locust (bench/run_load.sh runs it).
+
+Each simulated user, with a pause of 1-5 s between actions as a reader takes, does one of:
+- a visit captured from a real browser by bench/capture_payloads.py (PAYLOADS file): the page's HTML,
+  /_dash-layout, /_dash-dependencies, then every POST /_dash-update-component the browser sent, with
+  its body as sent (index, index with a department or period filter, service pages, a service's year
+  changed, the channels drill-down). Static JS/CSS are left out: browsers cache them.
+- a data API grouped query on a service's weekly records (SLUGS), as a dashboard or a script sends.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+
+from locust import HttpUser, between, task
+
+VISITS = json.loads(open(os.environ["PAYLOADS"]).read())
+SLUGS = os.environ.get("SLUGS", "").split()
+QUERIES = [
+    "period=week&group_by=channel&collect=count:sum&duration=52",
+    "period=month&group_by=channel&collect=count:sum&flatten=true&duration=12",
+    "group_by=channel&collect=count:sum",
+]
+JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+class PublicUser(HttpUser):
+    wait_time = between(1, 5)
+
+    def _visit(self, kind: str):
+        chosen = random.choice([v for v in VISITS if v["name"].startswith(kind)] or VISITS)
+        name = chosen["name"]
+        self.client.get(chosen["path"], name=f"page: {name}")
+        self.client.get("/_dash-layout", name="/_dash-layout")
+        self.client.get("/_dash-dependencies", name="/_dash-dependencies")
+        for post in chosen["posts"]:
+            with self.client.post(post["path"], data=post["body"], headers=JSON,
+                                  name=f"callback: {name}", catch_response=True) as answer:
+                if answer.status_code not in (200, 204):
+                    answer.failure(f"{answer.status_code}: {answer.text[:200]}")
+
+    @task(3)
+    def index(self):
+        self._visit("index")
+
+    @task(4)
+    def service(self):
+        self._visit("service")
+
+    @task(2)
+    def drill_down(self):
+        self._visit("channels")
+
+    @task(2)
+    def data_api(self):
+        if SLUGS:
+            self.client.get(f"/data/{random.choice(SLUGS)}/transactions-by-channel?{random.choice(QUERIES)}",
+                            name="data API: grouped query")
