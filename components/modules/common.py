@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 from dash import html
 
 from components.chart_card import chart_card, download_links
+from components.exports import TABLE_FORMATS
 from components.tables import data_table
 from domain.suppression import SUPPRESSED, threshold
 
@@ -251,7 +252,7 @@ def module_card(module: dict, path: str, view: View, downloads: dict[str, str]) 
                          className="govuk-details__summary"),
             html.Div(table, className="govuk-details__text pp-table-scroll", tabIndex=0),
         ], className="govuk-details pp-chart-data", id=f"{cid}-data"),
-        download_links(cid, downloads),
+        download_links(cid, {fmt: url for fmt, url in downloads.items() if fmt in TABLE_FORMATS}),  # no image
     ], className="pp-chart-card pp-module", id=cid, **{"aria-labelledby": title_id})
 
 
