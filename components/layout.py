@@ -13,7 +13,9 @@ NAV = [("Services", "/"), ("Compare", "/compare"), ("Channels", "/channels"), ("
 
 
 def header() -> html.Header:
-    return html.Header(html.Div([
+    """The banner landmark: the black bar with the menu, then the phase banner (so that all
+    content before <main> is in a landmark)."""
+    bar = html.Div(html.Div([
         html.Div(html.A(SERVICE_NAME, href="/", className="pp-header__name"),
                  className="govuk-header__logo pp-header__logo"),
         html.Nav(html.Ul([
@@ -22,6 +24,7 @@ def header() -> html.Header:
         ], className="pp-nav__list"), className="pp-nav", **{"aria-label": "Menu"}),
     ], className="govuk-header__container govuk-width-container pp-header__container"),
         className="govuk-header pp-header")
+    return html.Header([bar, phase_banner()], className="pp-banner")
 
 
 def phase_banner() -> html.Div:
@@ -58,7 +61,6 @@ def page_shell(content) -> list:
     return [
         html.A("Skip to main content", href="#main-content", className="govuk-skip-link"),
         header(),
-        phase_banner(),
         html.Div(html.Main(content, id="main-content", className="govuk-main-wrapper", tabIndex=-1),
                  className="govuk-width-container"),
         footer(),

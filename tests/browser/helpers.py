@@ -22,6 +22,7 @@ def column_numbers(page: Page, column_index: int) -> list:
 
 def plotted(page: Page, graph_id: str) -> dict:
     """The traces Plotly drew (its decoded data): {name: {"x": [...], "y": [...]}}."""
+    page.wait_for_selector(f"#{graph_id} .js-plotly-plot")  # a callback may be drawing it again
     return page.evaluate(
         """id => Object.fromEntries(document.querySelector('#' + id + ' .js-plotly-plot')._fullData
                .map(t => [t.name, {x: Array.from(t.x), y: Array.from(t.y)}]))""", graph_id)
@@ -60,3 +61,23 @@ def download_csv(page: Page, selector: str, folder) -> list[dict]:
     download.value.save_as(path)
     with open(path, encoding="utf-8") as file:
         return list(csv.DictReader(line for line in file if not line.startswith("#")))
+
+
+# Dash has drawn the page: its app is hydrated, no callback is under way and every graph is drawn
+# (the server's plain HTML is there before Dash takes over, so the DOM alone does not tell)
+DASH_DRAWN = """() => {
+    const state = window.store && window.store.getState();
+    if (!state || state.appLifecycle !== 'HYDRATED' || state.isLoading) return false;
+    const callbacks = Object.assign({}, state.callbacks);
+    delete callbacks.stored;
+    delete callbacks.completed;
+    if (Object.values(callbacks).some(list => Array.isArray(list) && list.length)) return false;
+    return !document.querySelector('._dash-loading, [data-dash-is-loading="true"]')
+        && Array.from(document.querySelectorAll('.dash-graph')).every(g => g.querySelector('.main-svg'));
+}"""
+
+
+def wait_until_drawn(page: Page, timeout: float = 40_000) -> None:
+    """Wait until Dash has drawn the page (a page with several charts can take 20 s on a busy
+    2-core machine)."""
+    page.wait_for_function(DASH_DRAWN, timeout=timeout)
