@@ -2,6 +2,7 @@
 
   python manage.py migrate
   python manage.py load-demo [--if-empty]
+  python manage.py refresh-cache                          (after changing data by hand, in SQL)
   python manage.py data-set create GROUP TYPE [--schema FILE] [--auto-ids a,b] [--unpublished] ...
   python manage.py data-set configure GROUP TYPE [...same options...]
   python manage.py data-set list
@@ -19,7 +20,6 @@ import json
 import sys
 import time
 
-from data_access.cache import clear_cache
 from data_access.db import get_engine
 from data_access.migrate import upgrade
 
@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
                                                  "Performance Platform figures, 2011-2017)")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if services exist")
     demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    commands.add_parser("refresh-cache", help="make every cached figure out of date (after changing data by "
+                                              "hand, in SQL; the app's own writes do it themselves)")
 
     data_set = commands.add_parser("data-set", help="create, configure and list data sets")
     data_set_commands = data_set.add_subparsers(dest="action", required=True)
@@ -93,8 +95,9 @@ def main(argv=None) -> int:
     print(f"Database: {engine.url.render_as_string(hide_password=True)}", file=sys.stderr)
     with engine.begin() as conn:
         upgrade(conn)
-    handler = {"migrate": lambda a: 0, "load-demo": _load_demo, "data-set": _data_set, "token": _token,
-               "user": _user, "dashboard": _dashboard, "collect": _collect}[args.command]
+    handler = {"migrate": lambda a: 0, "load-demo": _load_demo, "refresh-cache": _refresh_cache,
+               "data-set": _data_set, "token": _token, "user": _user, "dashboard": _dashboard,
+               "collect": _collect}[args.command]
     try:
         return handler(args)
     except ValueError as error:  # DataSetError and friends: a clear message, no traceback
@@ -110,13 +113,20 @@ def _load_demo(args) -> int:
         return 0
     began = time.perf_counter()
     with get_engine().begin() as conn:
-        report = load_demo(conn, progress=not args.quiet)
-    clear_cache()
+        report = load_demo(conn, progress=not args.quiet)  # a new data generation: no cached figure is reused
     print(f"Loaded {report.services} services, {report.organisations} organisations, "
           f"{report.measurements:,} figures and {report.records:,} records of open data sets "
           f"in {time.perf_counter() - began:.1f} s.", file=sys.stderr)
     for note in report.notes:
         print(f"  note: {note}", file=sys.stderr)
+    return 0
+
+
+def _refresh_cache(args) -> int:
+    from data_access.cache import bump_generation, read_generation
+    with get_engine().begin() as conn:
+        bump_generation(conn)
+    print(f"Data generation {read_generation()}: every cached figure will be read afresh.", file=sys.stderr)
     return 0
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import Connection, delete, insert, select
 
+from data_access.cache import bump_generation, memoized
 from data_access.data_sets import utc_now
 from data_access.db import get_engine
 from data_access.schema import annotations, service_editors, services, users
@@ -16,6 +17,7 @@ class AnnotationError(ValueError):
     pass
 
 
+@memoized
 def service_annotations(slug: str) -> list[dict]:
     """The service's notes, oldest first: id, date, text, author."""
     query = (select(annotations.c.id, annotations.c.date, annotations.c.text, annotations.c.author)
@@ -34,14 +36,18 @@ def add_annotation(conn: Connection, slug: str, on: date, text: str, author: str
     service_id = conn.execute(select(services.c.id).where(services.c.slug == slug)).scalar_one_or_none()
     if service_id is None:
         raise AnnotationError(f"There is no service {slug}")
-    return conn.execute(insert(annotations).values(service_id=service_id, date=on, text=text, author=author,
-                                                   created_at=utc_now())).inserted_primary_key[0]
+    added = conn.execute(insert(annotations).values(service_id=service_id, date=on, text=text, author=author,
+                                                    created_at=utc_now())).inserted_primary_key[0]
+    bump_generation(conn)
+    return added
 
 
 def delete_annotation(conn: Connection, slug: str, annotation_id: int) -> bool:
     service_id = select(services.c.id).where(services.c.slug == slug).scalar_subquery()
     result = conn.execute(delete(annotations).where(annotations.c.id == annotation_id,
                                                     annotations.c.service_id == service_id))
+    if result.rowcount:
+        bump_generation(conn)
     return result.rowcount == 1
 
 

@@ -1,22 +1,44 @@
-"""Caching around data access with flask-caching.
+"""Caching around data access with flask-caching, kept right by a data generation.
 
 FileSystemCache by default (shared by the gunicorn workers of one machine); RedisCache when
 REDIS_URL is set (shared by every worker on every machine). Cached functions take small,
 normalised arguments (slugs, period ids), never data frames.
+
+Staleness: every transaction that writes data a page or the API shows calls `bump_generation(conn)`,
+which adds one to the single row of `data_generation` in that same transaction. A cached figure's
+key holds the generation it was computed at, so once a write commits every worker on every machine
+reads the new generation and computes afresh; a write that rolls back changes nothing. The database
+is the one source of truth (the generation commits with the data, or not at all); a request reads it
+once (flask.g), and afresh after it wrote. Entries of old generations are never read again and expire.
+Keys also carry a fingerprint of the code, so a new release never reads an old release's entries.
+
+Redis unreachable: reads miss and writes are dropped (the app serves from the database, slower),
+one warning per outage and process, and Redis is tried again every RETRY_SECONDS.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
+import logging
 import os
+import time
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
+from flask_caching.backends.rediscache import RedisCache
+from redis.exceptions import RedisError
+from sqlalchemy import Connection, select, update
 
-from data_access.db import PROJECT_ROOT, database_url
+from data_access.db import PROJECT_ROOT, database_url, get_engine
+from data_access.schema import data_generation
+
+log = logging.getLogger(__name__)
 
 cache = Cache()
-DEFAULT_TIMEOUT = 600
+DEFAULT_TIMEOUT = 86_400  # a day: the generation makes entries stale, this only clears out old ones
+REDIS_TIMEOUTS = {"socket_connect_timeout": 0.5, "socket_timeout": 1.0}  # seconds
+RETRY_SECONDS = 5.0
 
 
 def cache_config() -> dict:
@@ -24,7 +46,8 @@ def cache_config() -> dict:
     prefix = "pp-" + hashlib.sha256(database_url().encode()).hexdigest()[:10] + "-"
     common = {"CACHE_DEFAULT_TIMEOUT": DEFAULT_TIMEOUT, "CACHE_KEY_PREFIX": prefix}
     if os.environ.get("REDIS_URL"):
-        return {**common, "CACHE_TYPE": "RedisCache", "CACHE_REDIS_URL": os.environ["REDIS_URL"]}
+        return {**common, "CACHE_TYPE": "data_access.cache.SafeRedisCache",
+                "CACHE_REDIS_URL": os.environ["REDIS_URL"], "CACHE_OPTIONS": dict(REDIS_TIMEOUTS)}
     cache_dir = os.environ.get("CACHE_DIR") or str(PROJECT_ROOT / "instance" / "cache" / prefix)
     return {**common, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": cache_dir, "CACHE_THRESHOLD": 20_000}
 
@@ -33,30 +56,133 @@ def init_cache(server: Flask) -> None:
     cache.init_app(server, config=cache_config())
 
 
-def clear_cache() -> None:
-    """Empty the cache of the current configuration (after the data is replaced)."""
-    app = Flask(__name__)
-    standalone = Cache(app, config=cache_config())
-    with app.app_context():
-        standalone.clear()
+# --- the data generation -------------------------------------------------------------------------
 
+def bump_generation(conn: Connection) -> None:
+    """Make every cached figure out of date once `conn`'s transaction commits. Call it last in each
+    function that writes shown data: the row stays locked from here to the commit."""
+    bumped = conn.execute(update(data_generation).where(data_generation.c.id == 1)
+                          .values(generation=data_generation.c.generation + 1))
+    if bumped.rowcount != 1:
+        raise RuntimeError("the data_generation table has no row: run `python manage.py migrate`")
+    if has_app_context():
+        g.data_written = True  # this request reads the generation afresh from now on
+
+
+def read_generation() -> int:
+    """The database's committed data generation."""
+    with get_engine().connect() as conn:
+        return conn.execute(select(data_generation.c.generation).where(data_generation.c.id == 1)).scalar_one()
+
+
+def current_generation() -> int:
+    """The generation, read at most once per request (and afresh after the request wrote)."""
+    if not has_request_context() or g.get("data_written"):
+        return read_generation()
+    known = g.setdefault("data_generations", {})  # by database URL: tests switch databases
+    url = database_url()
+    if url not in known:
+        known[url] = read_generation()
+    return known[url]
+
+
+# --- memoizing data access -----------------------------------------------------------------------
 
 def _cache_ready() -> bool:
     return has_app_context() and cache in current_app.extensions.get("cache", {})
 
 
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the code that computes figures: during a rolling upgrade, old and new instances
+    never read each other's entries (a figure's shape may have changed)."""
+    digest = hashlib.sha256()
+    for path in sorted([*(PROJECT_ROOT / "data_access").rglob("*.py"), *(PROJECT_ROOT / "domain").rglob("*.py")]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def cache_key(name: str, signature: inspect.Signature, args: tuple, kwargs: dict) -> str:
+    """The function, its arguments normalised (positional or by name, defaults filled in), the
+    database, the code's fingerprint and the data generation."""
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    arguments = repr(sorted(bound.arguments.items()))
+    digest = hashlib.sha256(f"{database_url()}\n{code_fingerprint()}\n{arguments}".encode()).hexdigest()[:32]
+    return f"{name}:g{current_generation()}:{digest}"
+
+
 def memoized(function):
     """Memoize through the app's cache; called outside the app (CLI, tests), run it plainly.
     The database's URL is part of the key, so one process never mixes two databases' figures."""
-    @functools.wraps(function)
-    def of_database(_database_url, *args, **kwargs):
-        return function(*args, **kwargs)
-
-    cached = cache.memoize()(of_database)
+    name = f"{function.__module__}.{function.__qualname__}"
+    signature = inspect.signature(function)
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        return cached(database_url(), *args, **kwargs) if _cache_ready() else function(*args, **kwargs)
+        if not _cache_ready():
+            return function(*args, **kwargs)
+        key = cache_key(name, signature, args, kwargs)
+        found = cache.get(key)
+        if found is not None:
+            return found[0]
+        value = function(*args, **kwargs)
+        cache.set(key, (value,))  # in a tuple: a cached None is a hit, not a miss
+        return value
 
     wrapper.uncached = function
     return wrapper
+
+
+# --- Redis that never fails a request --------------------------------------------------------------
+
+class SafeRedisCache(RedisCache):
+    """RedisCache that answers as an empty cache while Redis does not (connection refused, timeout,
+    any Redis error): one warning when it stops answering, one when it answers again."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._retry_at: float | None = None  # set while Redis is down: when to try it again
+
+    def _guarded(self, call, fallback):
+        if self._retry_at is not None and time.monotonic() < self._retry_at:
+            return fallback
+        try:
+            answer = call()
+        except RedisError as error:
+            if self._retry_at is None:
+                log.warning("Redis cache unreachable (%s): serving without the cache, trying again every "
+                            "%.0f s", error, RETRY_SECONDS)
+            self._retry_at = time.monotonic() + RETRY_SECONDS
+            return fallback
+        if self._retry_at is not None:
+            log.warning("Redis cache answers again: caching resumed")
+            self._retry_at = None
+        return answer
+
+    def get(self, key):
+        return self._guarded(lambda: RedisCache.get(self, key), None)
+
+    def get_many(self, *keys):
+        return self._guarded(lambda: RedisCache.get_many(self, *keys), [None] * len(keys))
+
+    def has(self, key):
+        return self._guarded(lambda: RedisCache.has(self, key), False)
+
+    def set(self, key, value, timeout=None):
+        return self._guarded(lambda: RedisCache.set(self, key, value, timeout), False)
+
+    def add(self, key, value, timeout=None):
+        return self._guarded(lambda: RedisCache.add(self, key, value, timeout), False)
+
+    def set_many(self, mapping, timeout=None):
+        return self._guarded(lambda: RedisCache.set_many(self, mapping, timeout), [])
+
+    def delete(self, key):
+        return self._guarded(lambda: RedisCache.delete(self, key), False)
+
+    def delete_many(self, *keys):
+        return self._guarded(lambda: RedisCache.delete_many(self, *keys), [])
+
+    def clear(self):
+        return self._guarded(lambda: RedisCache.clear(self), False)

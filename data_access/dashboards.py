@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, insert, or_, select, update
 
 from dashboards.config import ConfigError, validate_dashboard
+from data_access.cache import bump_generation
 from data_access.data_sets import utc_now
 from data_access.db import get_engine
 from data_access.schema import dashboards, organisations, services
@@ -70,6 +71,7 @@ def save_dashboard(conn: Connection, config: dict, author: str, status: str | No
     else:
         conn.execute(insert(dashboards).values(slug=config["slug"], created_at=now, status=status,
                                                release_at=release_at, draft_key=secrets.token_urlsafe(24), **values))
+    bump_generation(conn)
     return get_dashboard(config["slug"], conn)
 
 
@@ -111,7 +113,10 @@ def all_dashboards() -> list[dict]:
 
 
 def delete_dashboard(conn: Connection, slug: str) -> bool:
-    return conn.execute(delete(dashboards).where(dashboards.c.slug == slug)).rowcount == 1
+    deleted = conn.execute(delete(dashboards).where(dashboards.c.slug == slug)).rowcount == 1
+    if deleted:
+        bump_generation(conn)
+    return deleted
 
 
 def exported_config(dashboard: dict) -> dict:

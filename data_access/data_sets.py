@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from data_access.cache import bump_generation
 from data_access.db import get_engine
 from data_access.schema import audit_log, data_sets, services, write_tokens
 from ingest.records import DataSetConfig
@@ -87,6 +88,7 @@ def create_data_set(conn: Connection, data_group: str, data_type: str, **setting
                                                   created_at=utc_now(), **settings))
     except IntegrityError:
         raise DataSetError(f"data set {data_group}/{data_type} exists already") from None
+    bump_generation(conn)
     return get_data_set(data_group, data_type, conn)
 
 
@@ -100,6 +102,7 @@ def configure_data_set(conn: Connection, data_group: str, data_type: str, **chan
         raise DataSetError(f"no data set {data_group}/{data_type}")
     if changes:
         conn.execute(update(data_sets).where(data_sets.c.id == found.id).values(**changes))
+        bump_generation(conn)
     return get_data_set(data_group, data_type, conn)
 
 
