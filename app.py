@@ -7,6 +7,7 @@ from dash import Dash
 
 from components.layout import SERVICE_NAME, page_shell
 from data_access.cache import init_cache
+from vendor.plotly_finance import register_plotly_bundle
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="en-GB" class="govuk-template">
@@ -18,11 +19,9 @@ INDEX_STRING = """<!DOCTYPE html>
 </head>
 <body class="govuk-template__body">
 {%app_entry%}
-<footer>
 {%config%}
 {%scripts%}
 {%renderer%}
-</footer>
 </body>
 </html>"""
 
@@ -35,6 +34,7 @@ def create_app() -> Dash:
                            "digital take-up, cost per transaction, completion and satisfaction."}])
     app.index_string = INDEX_STRING
     app.layout = page_shell(dash.page_container)
+    register_plotly_bundle(app)  # plotly.js's finance partial bundle, not the full one (vendor/plotly_finance)
     init_cache(app.server)
     from admin import register_admin
     from api import register_api
@@ -42,6 +42,12 @@ def create_app() -> Dash:
     register_exports(app.server)
     register_api(app.server)
     register_admin(app.server)
+    from api.errors import register_errors
+    from api.limits import register_limits
+    register_errors(app.server)
+    register_limits(app.server)  # after every route: it limits some of them by endpoint
+    from pages.server_render import register_server_render
+    register_server_render(app)  # pages as plain HTML for clients without JavaScript
     return app
 
 

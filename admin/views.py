@@ -141,6 +141,11 @@ def upload(data_group, data_type):
     found = _data_set_or_404(data_group, data_type)
     file = request.files.get("file")
     actor = f"user {current_user()['username']}"
+    if not _may_upload(current_user(), found):
+        with get_engine().begin() as conn:
+            audit(conn, actor=actor, action="refused", data_set=found.name, status=403,
+                  detail="upload: not an editor of the data set's service")
+        abort(403, f"Only an admin or an editor of the service of {found.name} can upload to it.")
     if file is None or not file.filename:
         return data_set(data_group, data_type, upload_errors=[], upload_message="Choose a file to upload."), 400
     kind = XLSX if file.filename.lower().endswith(".xlsx") else "text/csv"
@@ -158,6 +163,12 @@ def upload(data_group, data_type):
               detail=f"upload {file.filename}")
     flash(f"{file.filename}: {stored} record(s) stored.")
     return redirect(url_for("admin.data_set", data_group=data_group, data_type=data_type))
+
+
+def _may_upload(user: dict, found) -> bool:
+    """Admins upload to every data set; editors to those of their services and to those of no service."""
+    from data_access.collectors import editor_service_ids
+    return user["role"] == "admin" or found.service_id is None or found.service_id in editor_service_ids(user["id"])
 
 
 def template_csv(name: str):

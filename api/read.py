@@ -44,13 +44,16 @@ def read(data_group: str, data_type: str) -> Response:
     result = run_query(data_set.id, query)
     keep = frozenset(query.group_by)
     rows = [suppress_record(row, keep) for row in result.rows]  # small counts never leave the server
-    if query.format == "csv":
-        response = Response(to_csv(result.query, rows), mimetype="text/csv")
-    else:
-        body = answer(result.query, rows)
-        if not data_set.published:
-            body["warning"] = UNPUBLISHED_WARNING
-        response = Response(json.dumps(body, sort_keys=True), mimetype="application/json")
+    try:
+        if query.format == "csv":
+            response = Response(to_csv(result.query, rows), mimetype="text/csv")
+        else:
+            body = answer(result.query, rows)
+            if not data_set.published:
+                body["warning"] = UNPUBLISHED_WARNING
+            response = Response(json.dumps(body, sort_keys=True), mimetype="application/json")
+    except InvalidQuery as invalid:  # a window open on one side spans too many periods of the data
+        return _error(400, invalid.message)
     response.headers["Cache-Control"] = _cache_control(data_set)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.set_etag(hashlib.sha256(response.get_data()).hexdigest())

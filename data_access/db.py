@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "performance.db"
+CONNECT_TIMEOUT = 5  # seconds
 
 
 def database_url() -> str:
@@ -38,7 +39,10 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    # pre-ping: a connection dropped while the database was down is replaced, so the app recovers by
+    # itself; a short connect timeout answers 503 quickly instead of holding workers
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, pool_timeout=10,
+                         connect_args={"connect_timeout": CONNECT_TIMEOUT})
 
 
 @lru_cache(maxsize=None)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from data_access.cache import bump_generation
 from data_access.data_sets import DataSet, utc_now
 from data_access.schema import data_sets, records
 from ingest.records import Record, period_starts
@@ -66,3 +67,4 @@ def count_records(conn: Connection, data_set: DataSet) -> int:
 
 def _written(conn: Connection, data_set: DataSet, now: datetime) -> None:
     conn.execute(update(data_sets).where(data_sets.c.id == data_set.id).values(last_written_at=now))
+    bump_generation(conn)

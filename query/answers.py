@@ -21,7 +21,8 @@ import json
 import math
 from datetime import datetime, timezone
 
-from query.parse import PERIODS, Query, add_periods, period_start, periods_end
+from query.parse import (MAX_PERIODS, PERIODS, InvalidQuery, Query, add_periods, count_periods, period_start,
+                         periods_end)
 
 PERIOD_KEYS = tuple(f"_{period}_start_at" for period in PERIODS)
 
@@ -50,7 +51,13 @@ def _span(query: Query, periods: list[dict]) -> tuple[datetime, datetime] | None
         end = periods_end(query.end_at, query.period, query.inclusive)
     else:
         end = add_periods(max(starts), query.period, 1) if starts else None
-    return (first, end) if first is not None and end is not None else None
+    if first is None or end is None:
+        return None
+    count = count_periods(first, end, query.period)  # a bound left open is taken from the data
+    if count > MAX_PERIODS:
+        raise InvalidQuery(f"the answer would span {count} {query.period}s from the data to the query's bound; "
+                           f"at most {MAX_PERIODS} periods can be asked for at once: give both start_at and end_at")
+    return first, end
 
 
 def fill_periods(periods: list[dict], query: Query, span) -> list[dict]:
