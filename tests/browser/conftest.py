@@ -24,13 +24,22 @@ def browser():
         chromium.close()
 
 
+def _is_csp_violation(message) -> bool:
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+def page(browser, request):
+    """A fresh page; the test fails on a JavaScript error or anything the Content-Security-Policy
+    refused (tests that inject a script of their own, such as axe-core, mark themselves bypass_csp)."""
+    bypass = request.node.get_closest_marker("bypass_csp") is not None
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900}, bypass_csp=bypass)
     page = context.new_page()
-    errors = []
+    errors, refused = [], []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: refused.append(message.text) if _is_csp_violation(message) else None)
     page.set_default_timeout(15_000)
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not refused, f"Refused by the Content-Security-Policy: {refused}"

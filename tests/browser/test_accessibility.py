@@ -12,7 +12,7 @@ from data_access.users import create_user
 from tests.browser.helpers import wait_until_drawn
 from tests.pages.test_dashboard import carers_dashboard
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.bypass_csp]  # axe-core is injected inline
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 AXE_VERSION = "4.14.1"
