@@ -40,6 +40,7 @@ from data_access.demo.govuk_pp import slugify  # noqa: E402
 from data_access.demo.illustrative import _CHANNEL_MIX, ServiceProfile  # noqa: E402
 from data_access.demo.load import _flush, _insert_organisations, _service_rows, measurement_rows  # noqa: E402
 from data_access.records import store_records  # noqa: E402
+from data_access.rollups import refresh_rollups  # noqa: E402
 from data_access.schema import measurements, records  # noqa: E402
 from domain.periods import YearEnding  # noqa: E402
 from ingest.records import validate_records  # noqa: E402
@@ -267,6 +268,7 @@ def generate(count: int, years: int = 5, record_services: int | None = None, see
             if len(batch) >= 20_000:
                 report.measurements += _flush(conn, batch)
         report.measurements += _flush(conn, batch)
+        refresh_rollups(conn)  # as the demo loader does, in the same transaction
     report.measurement_seconds = time.perf_counter() - began
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:

@@ -3,24 +3,38 @@ the figure, a "show the data" table and a CSV download of exactly the plotted nu
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dcc, html
 
-from components.palette import GRID, HIGHLIGHT, TEXT
+from components.palette import GRID, HIGHLIGHT, SECONDARY_TEXT, TEXT
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+# the mode bar keeps zoom, pan, reset and the PNG download: named buttons that Plotly shows while one
+# has keyboard focus, outlined in yellow (assets/02-app.css); nothing is sent to Plotly's cloud
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "sendChartToCloud"]}
+
+
+def layout_template() -> go.layout.Template:
+    """simple_white with the layout every chart shares: built and validated once, then plotly's default
+    template (components/__init__.py), which it applies to each new figure without validating or
+    copying it again. (`template=` on each figure cost 50-200 ms: a validated deep copy.)"""
+    template = go.layout.Template(pio.templates["simple_white"])
+    template.layout.update(
+        font={"family": "Arial, Helvetica, sans-serif", "size": 14, "color": TEXT},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=380, hovermode="x unified",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "traceorder": "normal"},
+        separators=".,",
+        modebar={"color": SECONDARY_TEXT, "activecolor": TEXT},  # Plotly's default grey is too faint
+    )
+    # a template's xaxis and yaxis apply to every x and y axis of a figure (subplots too)
+    template.layout.yaxis.update(gridcolor=GRID, showgrid=True, rangemode="tozero")
+    template.layout.xaxis.update(type="category")
+    return template
 
 
 def base_layout(figure: go.Figure, y_title: str, y_format: str | None = None) -> go.Figure:
-    figure.update_layout(
-        template="simple_white", font={"family": "Arial, Helvetica, sans-serif", "size": 14, "color": TEXT},
-        margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=380, hovermode="x unified",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None,
-                "traceorder": "normal"},
-        separators=".,",
-    )
-    figure.update_yaxes(title=y_title, gridcolor=GRID, showgrid=True, tickformat=y_format, rangemode="tozero")
-    figure.update_xaxes(title=None, type="category")
+    """The y axes' title and number format; the rest of the shared layout is the template's."""
+    figure.update_yaxes(title=y_title, tickformat=y_format)
     return figure
 
 
@@ -51,9 +65,9 @@ def chart_card(card_id: str, title: str, figure: go.Figure, summary: str, table,
         html.P(summary, className="govuk-body pp-chart-summary", id=summary_id),
         *[html.P(note, className="govuk-body-s pp-chart-note") if isinstance(note, str) else note
           for note in notes or []],
-        html.Div(dcc.Graph(id=f"{card_id}-graph", figure=figure, config=GRAPH_CONFIG),
-                 role="img", className="pp-chart", **{"aria-labelledby": title_id,
-                                                       "aria-describedby": summary_id}),
+        # a figure, not role="img": an image may not hold the mode bar's buttons
+        html.Figure(dcc.Graph(id=f"{card_id}-graph", figure=figure, config=GRAPH_CONFIG),
+                    className="pp-chart", **{"aria-labelledby": title_id, "aria-describedby": summary_id}),
         html.Details([
             html.Summary(html.Span("Show the data", className="govuk-details__summary-text"),
                          className="govuk-details__summary"),

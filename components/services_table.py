@@ -70,6 +70,46 @@ def services_table(frame: pd.DataFrame, sort: str, descending: bool, caption: st
     ], className="govuk-table pp-table pp-services-table", id="services-table")
 
 
+def page_numbers(page: int, pages: int) -> list[int | None]:
+    """The page links to show: the first, the last and the current page with its neighbours;
+    None where pages are left out (an ellipsis)."""
+    shown = sorted({1, pages, *range(max(1, page - 1), min(pages, page + 1) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def _pager_link(text, href: str, side: str, rel: str) -> html.Div:
+    return html.Div(html.A([html.Span([text, html.Span(" page", className="govuk-visually-hidden")],
+                                      className="govuk-pagination__link-title")],
+                           href=href, rel=rel, className="govuk-link govuk-pagination__link"),
+                    className=f"govuk-pagination__{side}")
+
+
+def services_pager(page: int, pages: int, href) -> html.Nav | None:
+    """Previous, page numbers and Next as plain links (`href(number)` is a page's address), in a
+    <nav aria-label="Pagination">; the current page is marked aria-current. None for one page."""
+    if pages <= 1:
+        return None
+    items = []
+    for number in page_numbers(page, pages):
+        if number is None:
+            items.append(html.Li("…", className="govuk-pagination__item govuk-pagination__item--ellipsis"))
+            continue
+        current = {"aria-current": "page"} if number == page else {}
+        items.append(html.Li(html.A(str(number), href=href(number), className="govuk-link govuk-pagination__link",
+                                    **{"aria-label": f"Page {number}", **current}),
+                             className="govuk-pagination__item" + (" govuk-pagination__item--current" if current else "")))
+    return html.Nav([
+        _pager_link("Previous", href(page - 1), "prev", "prev") if page > 1 else None,
+        html.Ul(items, className="govuk-pagination__list"),
+        _pager_link("Next", href(page + 1), "next", "next") if page < pages else None,
+    ], className="govuk-pagination pp-pager", **{"aria-label": "Pagination"})
+
+
 def index_csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as CSV: the same rows and figures, unformatted."""
     frame = suppress_kpis(frame)

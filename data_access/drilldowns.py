@@ -1,22 +1,26 @@
 """SQL for the drill-down pages (channels, satisfaction, completion): scopes, how many services
 each figure covers, channel volumes compared like for like, and journey steps sent through the
-data API. Built on data_access.figures (`in_scope`) so every page counts the same rows."""
+data API. Built on data_access.figures (`in_scope`, `scope_rows`) and the same rollups, so every page
+counts the same rows."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from data_access.cache import memoized
 from data_access.db import get_engine
-from data_access.figures import in_scope
+from data_access.figures import in_scope, scope_rows
 from data_access.record_queries import run_query
 from data_access.schema import data_sets
+from data_access.schema import scope_period_totals as scope_totals
+from data_access.schema import service_period_totals as service_totals
 from data_access.schema import measurements as m
 from data_access.schema import services
 from data_access.services import agencies, departments, get_service, services_query
 from domain.channels import channel_order
+from domain.metrics import RATINGS
 from domain.periods import YearEnding
 from query.answers import data_rows
 from query.parse import parse_query
@@ -79,18 +83,22 @@ def resolve_scope(kind: str | None, slug: str | None) -> tuple[str, str | None, 
 
 # --- how many services each figure covers --------------------------------------------------------
 
-def _services_with(metric: str):
-    return func.count(func.distinct(case((m.c.metric == metric, m.c.service_id))))
-
-
 @memoized
 def services_reporting(kind: str, slug: str | None = None) -> pd.DataFrame:
     """Per period, oldest first: how many services in the scope reported transactions, ratings,
-    and digital transactions started."""
-    query = (select(m.c.period_end, _services_with("transactions").label("transactions"),
-                    _services_with("rating").label("ratings"), _services_with("started").label("started"))
-             .where(in_scope(kind, slug)).group_by(m.c.period_end).order_by(m.c.period_end))
-    frame = _frame(query)
+    and digital transactions started (read from the rollups)."""
+    if kind == "service":
+        t = service_totals
+        rated = or_(*[t.c[f"rating_{r}"].is_not(None) for r in RATINGS])
+        counted = lambda condition: case((condition, 1), else_=0)  # noqa: E731
+        query = (select(t.c.period_end, counted(t.c.volume.is_not(None)).label("transactions"),
+                        counted(rated).label("ratings"), counted(t.c.started.is_not(None)).label("started"))
+                 .join(services, services.c.id == t.c.service_id).where(services.c.slug == slug))
+    else:
+        t = scope_totals
+        query = (select(t.c.period_end, t.c.services.label("transactions"), t.c.rating_services.label("ratings"),
+                        t.c.started_services.label("started")).where(scope_rows(kind, slug)))
+    frame = _frame(query.order_by(t.c.period_end))
     frame["period"] = [_period(end) for end in frame["period_end"]]
     return frame
 

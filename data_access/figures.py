@@ -1,62 +1,30 @@
-"""Figures per period: additive totals in SQL, KPIs from domain.metrics.
+"""Figures per period: additive totals from the rollups, KPIs from domain.metrics.
 
-Every query first sums the measurements of each (service, period) into one row, then adds
-those rows up as the caller needs (per period, per service). KPIs are ratios of those sums,
-so aggregates are volume-weighted by construction.
+The rollups (data_access.rollups) hold the measurements summed per (service, period) and per
+(scope, period); queries read those rows and add them up as the caller needs. KPIs are ratios of
+those sums, so aggregates are volume-weighted by construction.
 """
 from __future__ import annotations
 
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select, true
+from sqlalchemy import case, func, select, true
 
 from data_access.cache import memoized
 from data_access.db import get_engine
+from data_access.schema import TOTALS, organisations, services
 from data_access.schema import measurements as m
-from data_access.schema import services
+from data_access.schema import scope_period_totals as scope_totals
+from data_access.schema import service_period_totals as service_totals
 from data_access.services import agency as agency_org
 from data_access.services import department as department_org
 from data_access.services import services_query
-from domain.channels import DIGITAL, UNSPECIFIED, channel_order
-from domain.metrics import RATINGS, kpis
+from domain.channels import channel_order
+from domain.metrics import kpis
 from domain.periods import YearEnding
 
 _TRANSACTIONS = m.c.metric == "transactions"
-
-
-def _sum_where(condition):
-    return func.sum(case((condition, m.c.value)))
-
-
-def per_service_period(*conditions):
-    """Subquery: one row of additive totals per (service, period) among the matching rows."""
-    return (select(
-        m.c.service_id, m.c.period_start, m.c.period_end,
-        _sum_where(_TRANSACTIONS).label("volume"),
-        _sum_where(and_(_TRANSACTIONS, m.c.dimension != UNSPECIFIED)).label("channel_volume"),
-        _sum_where(and_(_TRANSACTIONS, m.c.dimension == DIGITAL)).label("digital_volume"),
-        func.max(case((m.c.metric == "cost_per_transaction", m.c.value))).label("cost_per_transaction"),
-        _sum_where(m.c.metric == "started").label("started"),
-        _sum_where(m.c.metric == "completed").label("completed"),
-        *[_sum_where(and_(m.c.metric == "rating", m.c.dimension == str(r))).label(f"rating_{r}")
-          for r in RATINGS],
-    ).where(*conditions).group_by(m.c.service_id, m.c.period_start, m.c.period_end).subquery())
-
-
-def summed_totals(sp):
-    """Columns adding up per_service_period rows: the input of domain.metrics.kpis."""
-    costed = sp.c.cost_per_transaction.is_not(None)
-    return [
-        func.sum(sp.c.volume).label("volume"),
-        func.sum(sp.c.channel_volume).label("channel_volume"),
-        func.sum(sp.c.digital_volume).label("digital_volume"),
-        func.sum(case((costed, sp.c.volume))).label("costed_volume"),
-        func.sum(sp.c.volume * sp.c.cost_per_transaction).label("total_cost"),
-        func.sum(sp.c.started).label("started"),
-        func.sum(sp.c.completed).label("completed"),
-        *[func.sum(sp.c[f"rating_{r}"]).label(f"rating_{r}") for r in RATINGS],
-    ]
 
 
 def _frame(query) -> pd.DataFrame:
@@ -94,11 +62,26 @@ def in_scope(kind: str, slug: str | None = None):
 def scope_figures(kind: str, slug: str | None = None) -> pd.DataFrame:
     """One row per period, oldest first: the scope's totals and (volume-weighted) KPIs, and how
     many services reported transactions for the period."""
-    sp = per_service_period(in_scope(kind, slug))
-    query = (select(sp.c.period_start, sp.c.period_end, *summed_totals(sp),
-                    func.count(case((sp.c.volume.is_not(None), sp.c.service_id))).label("services"))
-             .group_by(sp.c.period_start, sp.c.period_end).order_by(sp.c.period_end))
-    return _with_periods(kpis(_frame(query)))
+    if kind == "service":
+        t = service_totals
+        query = (select(t.c.period_start, t.c.period_end, *[t.c[name] for name in TOTALS],
+                        case((t.c.volume.is_not(None), 1), else_=0).label("services"))
+                 .join(services, services.c.id == t.c.service_id).where(services.c.slug == slug))
+    else:
+        t = scope_totals
+        query = select(t.c.period_start, t.c.period_end, *[t.c[name] for name in TOTALS], t.c.services) \
+            .where(scope_rows(kind, slug))
+    return _with_periods(kpis(_frame(query.order_by(t.c.period_end, t.c.period_start))))
+
+
+def scope_rows(kind: str, slug: str | None = None):
+    """A condition on scope_period_totals: the rows of all of government, a department or an agency."""
+    if kind == "all":
+        return scope_totals.c.scope == "all"
+    if kind not in ("department", "agency"):
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
+    organisation = select(organisations.c.id).where(organisations.c.slug == slug, organisations.c.kind == kind)
+    return (scope_totals.c.scope == kind) & (scope_totals.c.organisation_id == organisation.scalar_subquery())
 
 
 def service_figures(slug: str) -> pd.DataFrame:
@@ -137,7 +120,9 @@ def illustrative_metrics(slug: str) -> frozenset[str]:
 @memoized
 def reporting_periods() -> list[YearEnding]:
     """Every period for which some service reports transactions, newest first."""
-    query = select(m.c.period_end).distinct().where(_TRANSACTIONS).order_by(m.c.period_end.desc())
+    query = (select(scope_totals.c.period_end).distinct()
+             .where(scope_totals.c.scope == "all", scope_totals.c.services > 0)
+             .order_by(scope_totals.c.period_end.desc()))
     with get_engine().connect() as conn:
         return [YearEnding.from_end(_as_date(end)) for end in conn.execute(query).scalars()]
 
@@ -146,12 +131,8 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def _latest_period_per_service():
-    return (select(m.c.service_id, func.max(m.c.period_end).label("period_end"))
-            .where(_TRANSACTIONS).group_by(m.c.service_id).subquery())
-
-
 INDEX_SORTS = ("name", "department", "period", "transactions", "digital_take_up", "cost_per_transaction")
+INDEX_PAGE_SIZE = 50
 
 
 @memoized
@@ -162,22 +143,69 @@ def service_index(period_id: str | None = None, search: str = "", department: st
 
     Services that report nothing for the period stay in the list with empty figures, last.
     """
+    return _index_frame(_index_query(period_id, search, department, agency, sort, descending))
+
+
+@memoized
+def service_index_page(period_id: str | None = None, search: str = "", department: str | None = None,
+                       agency: str | None = None, sort: str = "transactions", descending: bool = True,
+                       page: int = 1, size: int = INDEX_PAGE_SIZE) -> pd.DataFrame:
+    """One page (1 is the first) of `service_index`: the same rows in the same order, `size` a page."""
+    query = _index_query(period_id, search, department, agency, sort, descending)
+    return _index_frame(query.limit(size).offset((max(page, 1) - 1) * size))
+
+
+@memoized
+def service_index_count(search: str = "", department: str | None = None, agency: str | None = None) -> int:
+    """How many services `service_index` lists for these filters (every period lists them all)."""
+    query = _filtered(select(func.count()).select_from(_services_from()), search, department, agency)
+    with get_engine().connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def _services_from():
+    return services.join(department_org, services.c.department_id == department_org.c.id) \
+        .outerjoin(agency_org, services.c.agency_id == agency_org.c.id)
+
+
+def _index_query(period_id, search, department, agency, sort, descending):
+    """Services with their totals of one period (or of their latest), filtered and sorted in SQL."""
+    t = service_totals
     if period_id:
         period = YearEnding.parse(period_id)
-        sp = per_service_period(m.c.period_start == period.start, m.c.period_end == period.end)
+        chosen = (t.c.period_start == period.start) & (t.c.period_end == period.end)
     else:
-        latest = _latest_period_per_service()
-        sp = per_service_period(m.c.service_id == latest.c.service_id,
-                                m.c.period_end == latest.c.period_end)
-    totals = (select(sp.c.service_id, func.max(sp.c.period_end).label("period_end"), *summed_totals(sp))
-              .group_by(sp.c.service_id).subquery())
-    query = services_query().add_columns(*[c for c in totals.c if c.name != "service_id"]) \
-        .outerjoin(totals, totals.c.service_id == services.c.id)
-    query = _filtered(query, search, department, agency)
+        chosen = t.c.latest == true()
+    query = (services_query().add_columns(t.c.period_end, *[t.c[name] for name in TOTALS])
+             .outerjoin(t, (t.c.service_id == services.c.id) & chosen))
+    return _filtered(query, search, department, agency).order_by(
+        *_index_order(sort if sort in INDEX_SORTS else "transactions", descending))
+
+
+def _index_order(sort: str, descending: bool) -> list:
+    """ORDER BY of the index: the column (missing figures last either way), then the name, A to Z,
+    case ignored, in code-point order on both databases (as Python sorts)."""
+    t = service_totals
+    keys = {
+        "name": _text_key(services.c.name), "department": _text_key(department_org.c.name),
+        "period": t.c.period_end, "transactions": t.c.volume,
+        "digital_take_up": t.c.digital_volume / func.nullif(t.c.channel_volume, 0),
+        "cost_per_transaction": t.c.total_cost / func.nullif(t.c.costed_volume, 0),
+    }
+    key = keys[sort]
+    return [(key.desc() if descending else key.asc()).nulls_last(), _text_key(services.c.name), services.c.slug]
+
+
+def _text_key(column):
+    key = func.lower(column)
+    return key.collate("C") if get_engine().dialect.name == "postgresql" else key
+
+
+def _index_frame(query) -> pd.DataFrame:
     frame = kpis(_frame(query))
     frame["period"] = [YearEnding.from_end(_as_date(end)) if pd.notna(end) else None
                        for end in frame["period_end"]]
-    return _sorted(frame, sort if sort in INDEX_SORTS else "transactions", descending)
+    return frame
 
 
 def _filtered(query, search, department, agency):
@@ -188,10 +216,3 @@ def _filtered(query, search, department, agency):
     if agency:
         query = query.where(agency_org.c.slug == agency)
     return query
-
-
-def _sorted(frame: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
-    column = "period_end" if column == "period" else column
-    key = (lambda s: s.str.lower() if s.name in ("name", "department") else s)
-    return frame.sort_values([column, "name"], ascending=[not descending, True], key=key,
-                             na_position="last", ignore_index=True)

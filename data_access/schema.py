@@ -61,6 +61,42 @@ measurements = Table(
 )
 
 
+# --- rollups of measurements: additive totals per (service, period) and per (scope, period) -------
+# Kept in step with `measurements` by data_access.rollups.refresh_rollups, in the transaction of every
+# write. The pages read these instead of grouping measurements on each query; KPIs stay ratios of the
+# sums (domain.metrics.kpis). A NULL total means no measurement of that kind, as in a SQL SUM.
+
+TOTALS = ("volume", "channel_volume", "digital_volume", "costed_volume", "total_cost", "started", "completed",
+          "rating_1", "rating_2", "rating_3", "rating_4", "rating_5")
+
+service_period_totals = Table(
+    "service_period_totals", metadata,
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    Column("period_end", Date, primary_key=True),  # exclusive
+    Column("period_start", Date, primary_key=True),
+    Column("cost_per_transaction", Float),
+    *[Column(name, Float) for name in TOTALS],
+    Column("latest", Boolean, nullable=False, server_default=false()),  # the service's latest year with transactions
+    Index(None, "period_end", "service_id"),
+    Index(None, "latest", "service_id"),
+)
+
+SCOPE_KINDS = ("all", "department", "agency")
+
+scope_period_totals = Table(
+    "scope_period_totals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scope", String(20), nullable=False),  # all, department or agency
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    *[Column(name, Float) for name in TOTALS],
+    Column("services", Integer, nullable=False),  # services reporting transactions
+    Column("rating_services", Integer, nullable=False),  # ... ratings
+    Column("started_services", Integer, nullable=False),  # ... digital transactions started
+    Index(None, "scope", "organisation_id", "period_end"),
+)
+
 # --- the data API: data sets of records (Backdrop's model), their write tokens and an audit log ---
 
 JSON_DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
@@ -202,4 +238,14 @@ dashboards = Table(
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
     Column("updated_by", String(120)),
+)
+
+# --- the data generation: one row, bumped in the transaction of every write of shown data ----------
+# Cached figures are keyed on it (data_access/cache.py), so a commit makes them all out of date at once,
+# on every worker and every machine.
+
+data_generation = Table(
+    "data_generation", metadata,
+    Column("id", Integer, primary_key=True),  # always 1
+    Column("generation", BigInteger, nullable=False),
 )

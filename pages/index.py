@@ -1,19 +1,24 @@
-"""Services index: every service with its headline figures; search, filter and sort, all in the URL."""
+"""Services index: every service with its headline figures; search, filter, sort and page, all in the URL.
+
+Filtering, sorting and paging run in SQL (data_access.figures.service_index_page): a page renders
+INDEX_PAGE_SIZE rows whatever the number of services. Downloads hold every matching row."""
 import dash
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from components.chart_card import download_links
 from components.exports import TABLE_FORMATS, Export
-from components.services_table import (COLUMNS, index_csv_frame, services_head, services_rows, services_table,
-                                       sort_button_id)
-from data_access.figures import INDEX_SORTS, reporting_periods, service_index
-from data_access.services import agencies, departments
+from components.services_table import (COLUMNS, index_csv_frame, services_head, services_pager, services_rows,
+                                       services_table, sort_button_id)
+from data_access.figures import (INDEX_PAGE_SIZE, INDEX_SORTS, reporting_periods, service_index, service_index_count,
+                                 service_index_page)
+from data_access.services import agencies, departments, service_count
 from pages.exports import export_url, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
 dash.register_page(__name__, path="/", title="Services – Performance Platform", name="Services")
 
-DEFAULTS = {"q": "", "department": "", "agency": "", "period": "", "sort": "transactions", "order": "desc"}
+DEFAULTS = {"q": "", "department": "", "agency": "", "period": "", "sort": "transactions", "order": "desc",
+            "page": "1"}
 LATEST = ""  # the period option meaning "each service's latest reported year"
 
 
@@ -27,15 +32,18 @@ def _period_options():
         {"label": p.label, "value": p.id} for p in reporting_periods()]
 
 
-def _state(q="", department="", agency="", period="", sort="transactions", order="desc"):
-    """Clean the URL's values: unknown ones fall back to the defaults."""
+def _state(q="", department="", agency="", period="", sort="transactions", order="desc", page="1"):
+    """Clean the URL's values: unknown ones fall back to the defaults (a page past the last is
+    clamped when the rows are counted, in Shown)."""
     sort = sort if sort in INDEX_SORTS else DEFAULTS["sort"]
     order = order if order in ("asc", "desc") else DEFAULTS["order"]
     period = period if period in {p.id for p in reporting_periods()} else LATEST
     department = department if department in set(departments()["slug"]) else ""
     agency = agency if agency in set(agencies(department or None)["slug"]) else ""
+    page = str(page or "").strip()
     return {"q": (q or "").strip()[:100], "department": department, "agency": agency,
-            "period": period, "sort": sort, "order": order}
+            "period": period, "sort": sort, "order": order,
+            "page": page if page.isdigit() and 0 < int(page) < 100_000 else DEFAULTS["page"]}
 
 
 def _field(label, control, field_id, hint=None):
@@ -45,9 +53,9 @@ def _field(label, control, field_id, hint=None):
     return html.Div(parts + [control], className="govuk-form-group pp-filter")
 
 
-def layout(q="", department="", agency="", period="", sort="transactions", order="desc", **_):
-    state = _state(q, department, agency, period, sort, order)
-    frame = _services(state)
+def layout(q="", department="", agency="", period="", sort="transactions", order="desc", page="1", **_):
+    state = _state(q, department, agency, period, sort, order, page)
+    shown = Shown(state)
     return html.Div([
         html.H1("Services", className="govuk-heading-xl"),
         html.P("How government's transactional services perform: how many transactions each handles in a year, "
@@ -69,17 +77,40 @@ def layout(q="", department="", agency="", period="", sort="transactions", order
         ], className="pp-filters", role="search"),
         dcc.Store(id="services-sort", data={"sort": state["sort"], "order": state["order"]}),
         dcc.Store(id="services-query"),
-        html.P(_count_text(len(frame)), id="services-count", className="govuk-body pp-count",
+        html.P(_count_text(shown), id="services-count", className="govuk-body pp-count",
                **{"aria-live": "polite"}),
         html.Div(_downloads(state), id="services-downloads"),
-        html.Div(services_table(frame, state["sort"], state["order"] == "desc", _caption(state)),
+        html.Div(services_table(shown.frame, state["sort"], state["order"] == "desc", _caption(state)),
                  className="pp-table-scroll"),
+        html.Div(_pager(shown), id="services-pager"),
     ])
 
 
+def _filters(state) -> tuple:
+    return state["q"], state["department"] or None, state["agency"] or None
+
+
 def _services(state):
-    return service_index(state["period"] or None, state["q"], state["department"] or None,
-                         state["agency"] or None, state["sort"], state["order"] == "desc")
+    """Every matching row (for the downloads)."""
+    return service_index(state["period"] or None, *_filters(state), state["sort"], state["order"] == "desc")
+
+
+class Shown:
+    """One page of the list: its rows, the state with its page clamped to the last, how many rows match."""
+
+    def __init__(self, state):
+        self.count = service_index_count(*_filters(state))
+        self.pages = max(1, -(-self.count // INDEX_PAGE_SIZE))
+        self.page = min(int(state["page"]), self.pages)
+        self.state = {**state, "page": str(self.page)}
+        self.frame = service_index_page(state["period"] or None, *_filters(state), state["sort"],
+                                        state["order"] == "desc", self.page, INDEX_PAGE_SIZE)
+        self.first = (self.page - 1) * INDEX_PAGE_SIZE + 1
+
+
+def _pager(shown: Shown):
+    return services_pager(shown.page, shown.pages,
+                          lambda number: "/" + query_string({**shown.state, "page": str(number)}, DEFAULTS))
 
 
 def _caption(state):
@@ -92,6 +123,7 @@ def _caption(state):
     Output("services-agency", "value"),
     Input("services-department", "value"),
     State("services-agency", "value"),
+    prevent_initial_call=True,  # the layout has the department's agencies already
 )
 def agencies_of_department(department, agency):
     frame = agencies(department or None)
@@ -108,10 +140,23 @@ def sort_by_column(clicks, current):
     column = ctx.triggered_id["column"] if ctx.triggered_id else None
     if column not in COLUMNS or not any(clicks):
         return no_update
+    return next_sort(column, current)
+
+
+def next_sort(column: str, current: dict) -> dict:
+    """What a column's sort button does: the same column again reverses the order."""
     if column == current["sort"]:
         return {"sort": column, "order": "asc" if current["order"] == "desc" else "desc"}
     # names read best A to Z, figures largest first
     return {"sort": column, "order": "asc" if column in ("name", "department") else "desc"}
+
+
+def sort_link(column: str, query: dict) -> str:
+    """The address of the list sorted as the column's button would sort it, from the URL's query
+    arguments (for the page rendered without JavaScript, where the buttons are links)."""
+    first = {k: v[0] if isinstance(v, list) else v for k, v in query.items() if k in DEFAULTS}
+    state = _state(**first)
+    return "/" + query_string({**state, **next_sort(column, state), "page": DEFAULTS["page"]}, DEFAULTS)
 
 
 @callback(
@@ -129,21 +174,25 @@ def show_sort_order(sort):
     Output("services-count", "children"),
     Output("services-query", "data"),
     Output("services-downloads", "children"),
+    Output("services-pager", "children"),
     Input("services-search", "value"),
     Input("services-department", "value"),
     Input("services-agency", "value"),
     Input("services-period", "value"),
     Input("services-sort", "data"),
+    prevent_initial_call=True,  # the layout shows the URL's view (and page) already
 )
 def show_services(q, department, agency, period, sort):
-    state = _state(q, department, agency, period, sort["sort"], sort["order"])
-    frame = _services(state)
-    search = query_string(state, DEFAULTS)
-    return services_rows(frame), _caption(state), _count_text(len(frame)), search, _downloads(state)
+    """A changed filter or sort: its first page."""
+    shown = Shown(_state(q, department, agency, period, sort["sort"], sort["order"]))
+    search = query_string(shown.state, DEFAULTS)
+    return (services_rows(shown.frame), _caption(shown.state), _count_text(shown), search, _downloads(shown.state),
+            _pager(shown))
 
 
 def _downloads(state):
-    params = {k: v for k, v in state.items() if v != DEFAULTS[k]}
+    """Every matching row, whatever the page."""
+    params = {k: v for k, v in state.items() if v != DEFAULTS[k] and k != "page"}
     return download_links("services", {fmt: export_url("services", fmt, **params) for fmt in TABLE_FORMATS})
 
 
@@ -157,9 +206,13 @@ def services_export(params) -> Export:
                   index_csv_frame(_services(state)), filename="services")
 
 
-def _count_text(count: int) -> str:
-    total = len(service_index())
-    return f"Showing {count:,} of {total:,} services" if count != total else f"Showing all {total:,} services"
+def _count_text(shown: Shown) -> str:
+    total = service_count()
+    text = f"Showing {shown.count:,} of {total:,} services" if shown.count != total else f"Showing all {total:,} services"
+    if shown.pages > 1:
+        last = min(shown.first + INDEX_PAGE_SIZE - 1, shown.count)
+        text += f": {shown.first:,} to {last:,} on this page"
+    return text
 
 
 mirror_to_address_bar("services-query")

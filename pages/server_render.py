@@ -62,7 +62,9 @@ def page_html(app: Dash, path: str, query_string: str) -> str:
     if not found:
         g.page_not_found = True
     replace = partial(_static_version, content=content, query=query)
-    return render(app.layout, Forms(QUERY_ARGUMENTS, query), replace)
+    # a form changes a filter: its list starts again at page 1, so `page` is not kept in the forms
+    kept = {k: v for k, v in query.items() if k != "page"}
+    return render(app.layout, Forms(QUERY_ARGUMENTS, kept), replace)
 
 
 def page_content(app: Dash, path: str, query: dict):

@@ -44,7 +44,8 @@ def layout(slug=None, period=None, compare=None, **_):
     service = get_service(slug or "")
     if service is None:
         return _not_found(slug)
-    periods = periods_with_transactions(service_figures(slug))
+    figures = service_figures(slug)
+    periods = periods_with_transactions(figures)
     selected = _selected(periods, period)
     year_before = compare == YEAR_BEFORE
     return html.Div([
@@ -65,7 +66,9 @@ def layout(slug=None, period=None, compare=None, **_):
                           options=[{"label": " Show the same period a year before on the charts",
                                     "value": YEAR_BEFORE}], className="pp-checkbox"),
             className="govuk-form-group pp-filter")], className="pp-filters"),
-        html.Div(_figures(slug, selected, year_before), id="service-figures", **{"aria-live": "polite"}),
+        html.Div(_figures(slug, selected, year_before, service, figures), id="service-figures",
+                 **{"aria-live": "polite"}),
+        html.Div(_sent_data(slug, year_before, service) if selected else None, id="service-sent"),
         _explore(slug),
         _source_note(service),
     ])
@@ -101,17 +104,17 @@ def _about(service):
     return html.Div(parts)
 
 
-def _figures(slug, selected, year_before=False):
+def _figures(slug, selected, year_before, service, figures):
+    """What the chosen year changes: the KPIs and the two charts that highlight it. The service's
+    row and figures are read once by the caller and passed down."""
     if selected is None:
         return html.P("This service has not reported any transactions.", className="govuk-body")
-    figures = service_figures(slug)
     illustrative = illustrative_metrics(slug)
     return [
         html.H2(f"Key figures: {selected.phrase}", className="govuk-heading-l", id="kpis-heading"),
         _kpis(figures, selected, illustrative),
-        _channel_chart(slug, selected, year_before),
-        _take_up_chart(slug, selected, year_before),
-        _sent_data(slug, year_before),
+        _channel_chart(slug, selected, year_before, service, illustrative),
+        _take_up_chart(slug, selected, year_before, service, figures),
     ]
 
 
@@ -134,12 +137,15 @@ CHANNEL_NOTE = ("Digital and total transactions are as reported. The split of th
 TAKE_UP_NOTE = "Digital take-up is digital transactions as a share of all transactions whose channel is reported."
 
 
-def channels_export(slug: str, selected: YearEnding | None = None, year_before: bool = False) -> Export | None:
-    service = get_service(slug)
+def channels_export(slug: str, selected: YearEnding | None = None, year_before: bool = False,
+                    service: dict | None = None, metrics: frozenset | None = None) -> Export | None:
+    """The channels chart's export; `service` and `metrics` (illustrative_metrics) when the caller
+    has them already."""
+    service = service or get_service(slug)
     if service is None:
         return None
-    illustrative = ({channel_name(c) for c in ILLUSTRATIVE_CHANNELS}
-                    if "transactions" in illustrative_metrics(slug) else set())
+    metrics = illustrative_metrics(slug) if metrics is None else metrics
+    illustrative = {channel_name(c) for c in ILLUSTRATIVE_CHANNELS} if "transactions" in metrics else set()
     frame = channel_frame(channel_volumes(slug))
     frame = add_year_before(frame, "Total") if year_before else frame
     figure = channel_figure(frame, selected.short_label if selected else None, illustrative)
@@ -149,11 +155,13 @@ def channels_export(slug: str, selected: YearEnding | None = None, year_before: 
                              filename=f"{slug}-transactions-by-channel"), slug)
 
 
-def take_up_export(slug: str, selected: YearEnding | None = None, year_before: bool = False) -> Export | None:
-    service = get_service(slug)
+def take_up_export(slug: str, selected: YearEnding | None = None, year_before: bool = False,
+                   service: dict | None = None, figures=None) -> Export | None:
+    """The take-up chart's export; `service` and `figures` (service_figures) when the caller has them."""
+    service = service or get_service(slug)
     if service is None:
         return None
-    frame = take_up_frame(service_figures(slug))
+    frame = take_up_frame(service_figures(slug) if figures is None else figures)
     column = "Digital take-up (%)"
     frame = add_year_before(frame, column) if year_before else frame
     figure = take_up_figure(frame, selected)
@@ -186,8 +194,8 @@ def _compare_param(year_before: bool) -> str | None:
     return YEAR_BEFORE if year_before else None
 
 
-def _channel_chart(slug, selected, year_before):
-    export = channels_export(slug, selected, year_before)
+def _channel_chart(slug, selected, year_before, service=None, illustrative=None):
+    export = channels_export(slug, selected, year_before, service, illustrative)
     frame = export.frame
     table = data_table(frame.drop(columns=["Period start", "Period end"]),
                        "Transactions in the year, by channel",
@@ -198,8 +206,8 @@ def _channel_chart(slug, selected, year_before):
                       _card_notes(export, "channels"))
 
 
-def _take_up_chart(slug, selected, year_before):
-    export = take_up_export(slug, selected, year_before)
+def _take_up_chart(slug, selected, year_before, service=None, figures=None):
+    export = take_up_export(slug, selected, year_before, service, figures)
     frame = export.frame
     percent = lambda v: "Suppressed" if v == SUPPRESSED else format_percent(v / 100)  # noqa: E731
     table = data_table(frame.drop(columns=["Period start", "Period end"]), "Digital take-up by year",
@@ -222,12 +230,13 @@ def _explore(slug):
                              className="govuk-list")], **{"aria-label": "Explore this service further"})
 
 
-def _sent_data(slug, year_before=False):
-    """Charts of what the service sends through the data API, when it sends anything."""
+def _sent_data(slug, year_before, service):
+    """Charts of what the service sends through the data API, when it sends anything (monthly: the
+    chosen year does not change them, the year-before overlay does)."""
     found = service_data_sets(slug)
     if not found:
         return None
-    now, name = utc_now(), get_service(slug)["name"]
+    now, name = utc_now(), service["name"]
     return sent_data_section(slug, [
         sent_data_card(sent_export(slug, name, d, dashboard_rows(d), year_before), d, now,
                        export_links("service-sent", service=slug, type=d.data_type,
@@ -268,11 +277,27 @@ def _source_note(service):
     prevent_initial_call=True,
 )
 def change_period(period_id, compare, slug):
-    periods = periods_with_transactions(service_figures(slug))
+    figures = service_figures(slug)
+    periods = periods_with_transactions(figures)
     selected = _selected(periods, period_id)
     year_before = YEAR_BEFORE in (compare or [])
     state = {"period": selected.id if selected else None, "compare": _compare_param(year_before)}
-    return _figures(slug, selected, year_before), query_string(state, {"period": periods[0].id if periods else None})
+    return (_figures(slug, selected, year_before, get_service(slug), figures),
+            query_string(state, {"period": periods[0].id if periods else None}))
+
+
+@callback(
+    Output("service-sent", "children"),
+    Input("service-compare", "value"),
+    State("service-slug", "data"),
+    prevent_initial_call=True,
+)
+def change_comparison(compare, slug):
+    """The sent data's charts follow the year-before overlay only (not the chosen year)."""
+    service = get_service(slug)
+    if service is None or not periods_with_transactions(service_figures(slug)):
+        return None  # as the layout: no figures, no charts
+    return _sent_data(slug, YEAR_BEFORE in (compare or []), service)
 
 
 mirror_to_address_bar("service-query")

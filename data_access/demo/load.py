@@ -7,11 +7,14 @@ import pandas as pd
 from sqlalchemy import Connection, delete, insert
 from tqdm import tqdm
 
+from data_access.cache import bump_generation
 from data_access.demo import govuk_pp
 from data_access.demo.govuk_pp import slugify
 from data_access.demo.illustrative import ServiceProfile
 from data_access.demo.open_data import publish_demo_data_sets
-from data_access.schema import measurements, organisations, services
+from data_access.rollups import refresh_rollups
+from data_access.schema import (measurements, organisations, scope_period_totals, service_period_totals,
+                                 services)
 from domain.channels import DIGITAL, UNSPECIFIED
 
 ILLUSTRATIVE_SOURCE = "demo-illustrative"
@@ -97,7 +100,7 @@ def load_demo(conn: Connection, csv_path=govuk_pp.CSV_PATH, progress: bool = Tru
     frame = govuk_pp.services_frame(raw)
     figures = govuk_pp.figures_frame(raw, frame["slug"])
     report = LoadReport()
-    for table in (measurements, services, organisations):
+    for table in (scope_period_totals, service_period_totals, measurements, services, organisations):
         conn.execute(delete(table))
     departments, agencies = _insert_organisations(conn, frame)
     report.organisations = len(departments) + len(agencies)
@@ -114,7 +117,9 @@ def load_demo(conn: Connection, csv_path=govuk_pp.CSV_PATH, progress: bool = Tru
         if len(batch) >= 20_000:
             report.measurements += _flush(conn, batch)
     report.measurements += _flush(conn, batch)
+    refresh_rollups(conn)
     report.records = publish_demo_data_sets(conn)
+    bump_generation(conn)
     return report
 
 

@@ -15,12 +15,20 @@ pytestmark = pytest.mark.browser
 TRANSACTIONS, TAKE_UP, COST = 3, 4, 5  # cell positions in a services table row (0 = agency column's left)
 
 
-def test_index_lists_every_service_largest_first(page, sqlite_server):
+def test_index_lists_every_service_largest_first_a_page_at_a_time(page, sqlite_server):
     page.goto(sqlite_server + "/")
-    expect(page.locator("#services-count")).to_have_text("Showing all 734 services")
-    expect(page.locator("#services-table tbody tr")).to_have_count(734)
+    expect(page.locator("#services-count")).to_have_text("Showing all 734 services: 1 to 50 on this page")
+    expect(page.locator("#services-table tbody tr")).to_have_count(50)
     volumes = [v for v in column_numbers(page, TRANSACTIONS) if v is not None]
     assert volumes == sorted(volumes, reverse=True) and volumes[0] == 1_540_077_106
+    pager = page.get_by_role("navigation", name="Pagination")
+    expect(pager.locator("[aria-current='page']")).to_have_text("1")
+    pager.get_by_role("link", name="Next page").click()
+    page.wait_for_url(re.compile(r"/\?page=2$"))
+    expect(page.locator("#services-count")).to_have_text("Showing all 734 services: 51 to 100 on this page")
+    expect(pager.locator("[aria-current='page']")).to_have_text("2")
+    later = [v for v in column_numbers(page, TRANSACTIONS) if v is not None]
+    assert later == sorted(later, reverse=True) and later[0] <= volumes[-1]
 
 
 def test_search_filter_and_sort_are_kept_in_the_url(page, sqlite_server):

@@ -25,6 +25,7 @@ from data_access.data_sets import create_data_set, get_data_set, issue_token
 from data_access.db import make_engine
 from data_access.migrate import upgrade
 from data_access.records import count_records
+from data_access.rollups import refresh_rollups
 from data_access.schema import measurements, organisations, services
 from data_access.users import create_user
 from tests.conftest import PG_URL, unavailable
@@ -73,6 +74,7 @@ def _fill(conn) -> str:
             conn.execute(insert(measurements).values(
                 service_id=service_id, metric="transactions", dimension=channel, value=volume, source="test",
                 period_start=date(year - 1, 4, 1), period_end=date(year, 4, 1)))
+    refresh_rollups(conn, [service_id])  # the pages read the rollups (data_access/rollups.py)
     create_user(conn, "admin", PASSWORD, "admin")
     data_set = create_data_set(conn, SERVICE, CHANNELS, auto_ids=["_timestamp", "channel"])
     create_data_set(conn, SERVICE, "bulk")
