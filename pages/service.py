@@ -11,12 +11,14 @@ from components.service_charts import (add_year_before, channel_figure, channel_
                                        overlay_year_before, take_up_figure, take_up_frame, take_up_summary)
 from components.sent_data import sent_data_card, sent_data_section, sent_export
 from components.tables import data_table
+from components.year_before import (compare_param, percent_text, wants_year_before, year_before_control,
+                                    year_before_summary)
 from data_access.figures import channel_volumes, illustrative_metrics, service_figures
 from data_access.data_sets import utc_now
 from data_access.service_data import dashboard_rows, service_data_sets
 from data_access.services import get_service
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
-from domain.metrics import KPI_ORDER, METRICS, format_percent, suppress_kpis
+from domain.metrics import KPI_ORDER, METRICS, format_count, format_percent, suppress_kpis
 from domain.periods import YearEnding
 from domain.suppression import SUPPRESSED
 from pages.chart_notes import with_service_notes
@@ -37,9 +39,6 @@ def periods_with_transactions(figures) -> list[YearEnding]:
     return list(reversed(figures.dropna(subset=["volume"])["period"].tolist()))
 
 
-YEAR_BEFORE = "year-before"
-
-
 def layout(slug=None, period=None, compare=None, **_):
     service = get_service(slug or "")
     if service is None:
@@ -47,7 +46,7 @@ def layout(slug=None, period=None, compare=None, **_):
     figures = service_figures(slug)
     periods = periods_with_transactions(figures)
     selected = _selected(periods, period)
-    year_before = compare == YEAR_BEFORE
+    year_before = wants_year_before(compare)
     return html.Div([
         breadcrumbs([("Services", "/"), (service["department"], f"/departments/{service['department_slug']}"),
                      (service["name"], "")]),
@@ -61,11 +60,7 @@ def layout(slug=None, period=None, compare=None, **_):
             html.Div("The 12 months the figures below describe", className="govuk-hint"),
             dcc.Dropdown(id="service-period", options=[{"label": p.label, "value": p.id} for p in periods],
                          value=selected.id if selected else None, clearable=False, searchable=False),
-        ], className="govuk-form-group pp-filter"), html.Div(
-            dcc.Checklist(id="service-compare", value=[YEAR_BEFORE] if year_before else [],
-                          options=[{"label": " Show the same period a year before on the charts",
-                                    "value": YEAR_BEFORE}], className="pp-checkbox"),
-            className="govuk-form-group pp-filter")], className="pp-filters"),
+        ], className="govuk-form-group pp-filter"), year_before_control("service-compare", year_before)], className="pp-filters"),
         html.Div(_figures(slug, selected, year_before, service, figures), id="service-figures",
                  **{"aria-live": "polite"}),
         html.Div(_sent_data(slug, year_before, service) if selected else None, id="service-sent"),
@@ -176,22 +171,18 @@ def _annotated(export: Export, slug: str) -> Export:
 
 @exporter("service-channels")
 def _channels_download(params):
-    return channels_export(params.get("service", ""), year_before=params.get("compare") == YEAR_BEFORE)
+    return channels_export(params.get("service", ""), year_before=wants_year_before(params.get("compare")))
 
 
 @exporter("service-take-up")
 def _take_up_download(params):
-    return take_up_export(params.get("service", ""), year_before=params.get("compare") == YEAR_BEFORE)
+    return take_up_export(params.get("service", ""), year_before=wants_year_before(params.get("compare")))
 
 
 def _card_notes(export: Export, card_id: str) -> list:
     """The chart's notes in words, its dated annotations as a list."""
     return [*[n for n in export.notes if not n.startswith("Note ")],
             notes_list(export.extra.get("annotations", []), f"{card_id}-notes")]
-
-
-def _compare_param(year_before: bool) -> str | None:
-    return YEAR_BEFORE if year_before else None
 
 
 def _channel_chart(slug, selected, year_before, service=None, illustrative=None):
@@ -201,8 +192,9 @@ def _channel_chart(slug, selected, year_before, service=None, illustrative=None)
                        "Transactions in the year, by channel",
                        {c: count_cell for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
                        row_header="Year ending", table_id="channels-table")
-    return chart_card("channels", "Transactions by channel", export.figure, channel_summary(frame, selected), table,
-                      export_links("service-channels", service=slug, compare=_compare_param(year_before)),
+    return chart_card("channels", "Transactions by channel", export.figure, channel_summary(frame, selected)
+                      + year_before_summary(frame, "Total", format_count, selected.short_label), table,
+                      export_links("service-channels", service=slug, compare=compare_param(year_before)),
                       _card_notes(export, "channels"))
 
 
@@ -214,8 +206,9 @@ def _take_up_chart(slug, selected, year_before, service=None, figures=None):
                        {"Digital transactions": count_cell, "Transactions with a reported channel": count_cell,
                         "Digital take-up (%)": percent, "Digital take-up (%)" + ", a year before": percent},
                        row_header="Year ending", table_id="take-up-table")
-    return chart_card("take-up", "Digital take-up", export.figure, take_up_summary(frame, selected), table,
-                      export_links("service-take-up", service=slug, compare=_compare_param(year_before)),
+    return chart_card("take-up", "Digital take-up", export.figure, take_up_summary(frame, selected)
+                      + year_before_summary(frame, "Digital take-up (%)", percent_text, selected.short_label), table,
+                      export_links("service-take-up", service=slug, compare=compare_param(year_before)),
                       _card_notes(export, "take-up"))
 
 
@@ -240,14 +233,14 @@ def _sent_data(slug, year_before, service):
     return sent_data_section(slug, [
         sent_data_card(sent_export(slug, name, d, dashboard_rows(d), year_before), d, now,
                        export_links("service-sent", service=slug, type=d.data_type,
-                                    compare=_compare_param(year_before))) for d in found])
+                                    compare=compare_param(year_before))) for d in found])
 
 
 @exporter("service-sent")
 def _sent_download(params):
     service = get_service(params.get("service", ""))
     found = [d for d in service_data_sets(service["slug"]) if d.data_type == params.get("type")] if service else []
-    year_before = params.get("compare") == YEAR_BEFORE
+    year_before = wants_year_before(params.get("compare"))
     return sent_export(service["slug"], service["name"], found[0], dashboard_rows(found[0]), year_before) \
         if found else None
 
@@ -280,8 +273,8 @@ def change_period(period_id, compare, slug):
     figures = service_figures(slug)
     periods = periods_with_transactions(figures)
     selected = _selected(periods, period_id)
-    year_before = YEAR_BEFORE in (compare or [])
-    state = {"period": selected.id if selected else None, "compare": _compare_param(year_before)}
+    year_before = wants_year_before(compare)
+    state = {"period": selected.id if selected else None, "compare": compare_param(year_before)}
     return (_figures(slug, selected, year_before, get_service(slug), figures),
             query_string(state, {"period": periods[0].id if periods else None}))
 
@@ -297,7 +290,7 @@ def change_comparison(compare, slug):
     service = get_service(slug)
     if service is None or not periods_with_transactions(service_figures(slug)):
         return None  # as the layout: no figures, no charts
-    return _sent_data(slug, YEAR_BEFORE in (compare or []), service)
+    return _sent_data(slug, wants_year_before(compare), service)
 
 
 mirror_to_address_bar("service-query")

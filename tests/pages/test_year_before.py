@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 import app  # noqa: F401 - registers the pages
 from data_access.figures import scope_channel_volumes, scope_figures, service_figures
 from domain.periods import YearEnding
-from pages import channels, compare, completion, organisation, satisfaction
+from pages import channels, compare, completion, organisation, satisfaction, service
 from tests.dash_tree import find, text
 
 SERVICE, OTHER = "vehicle-tax-renewals", "voter-registrations"
@@ -22,6 +22,8 @@ ON = ["year-before"]
 
 # page: (layout with the URL's values, checkbox, chart, the overlay's trace names, table)
 PAGES = {
+    "service": (lambda **q: service.layout(slug=SERVICE, **q), "service-compare", "take-up",
+                ["Digital take-up, a year before"]),
     "compare": (lambda **q: compare.layout(services=f"{SERVICE},{OTHER}", **q), "compare-year-before",
                 "compare-transactions", ["Vehicle tax renewals, a year before", "Voter registrations, a year before"]),
     "channels": (lambda **q: channels.layout(scope="department", slug="dft", **q), "channels-compare",
