@@ -43,11 +43,15 @@ def create_app() -> Dash:
     register_api(app.server)
     register_admin(app.server)
     from api.errors import register_errors
-    from api.limits import register_limits
+    from api.limits import register_limits, trust_proxies
     register_errors(app.server)
     register_limits(app.server)  # after every route: it limits some of them by endpoint
+    trust_proxies(app.server)  # TRUSTED_PROXIES: the client's address as the load balancer forwards it
     from pages.server_render import register_server_render
     register_server_render(app)  # pages as plain HTML for clients without JavaScript
+    # Dash's inline scripts (renderer, clientside callbacks), allowed by hash; asked per response, since
+    # Dash adds some when it serves its first request
+    app.server.config["CSP_SCRIPT_HASHES"] = app.csp_hashes
     return app
 
 

@@ -4,6 +4,11 @@ Counters live in Redis when REDIS_URL is set (shared by every worker on every ma
 memory of each worker. Each limit is read from its environment variable on every request, so it can
 be tuned without a code change (README, "Configuration"). A client is told 429 with a message and
 Retry-After (api/errors.py renders it).
+
+Limits count per client address. Behind load balancers or proxies, TRUSTED_PROXIES (how many of them
+stand in front of the app) makes the address the one they forward (X-Forwarded-For, and the scheme
+from X-Forwarded-Proto): `trust_proxies`. With the default 0 those headers are ignored, as anyone can
+send them.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import os
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from data_access.db import database_url
 
@@ -62,3 +68,19 @@ def register_limits(server: Flask) -> Limiter:
         server.view_functions[endpoint] = limited
     server.extensions["pp_limiter"] = limiter
     return limiter
+
+
+def trusted_proxies() -> int:
+    """TRUSTED_PROXIES: how many proxies in front of the app add to X-Forwarded-For (default 0)."""
+    text = os.environ.get("TRUSTED_PROXIES", "").strip() or "0"
+    if not text.isdigit():
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {text!r}")
+    return int(text)
+
+
+def trust_proxies(server: Flask) -> None:
+    """Read the client's address and scheme from the headers of the TRUSTED_PROXIES nearest proxies
+    (werkzeug's ProxyFix), so that rate limits count each client, not the load balancer."""
+    count = trusted_proxies()
+    if count:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=count, x_proto=count)

@@ -4,21 +4,30 @@ Glue only: query/parse.py reads the parameters, data_access/record_queries.py ru
 query/answers.py shapes the answer. Choices where the contract is silent:
 - an unknown data set, and one that is not queryable, answer 404 with a message that says which;
 - errors (400, 404) carry `Cache-Control: no-cache` and CORS, so browsers can read the message;
-- every 200 carries a strong ETag (sha256 of the body), unpublished ones too (no-cache still revalidates);
+- every 200 carries a strong ETag, unpublished ones too (no-cache still revalidates). It is derived from
+  what the body is a function of (the data generation, the database, the data set, the parsed query, the
+  suppression threshold, the code), not from the body: a revalidation (If-None-Match) answers 304 without
+  running the query, and a repeated query is answered from the app's cache (the body, keyed by its ETag;
+  the query's rows, by data_access.record_queries.cached_query);
 - OPTIONS answers a CORS preflight for reads: GET, HEAD, OPTIONS from any origin;
 - small counts are replaced by "suppressed" (domain/suppression.py), in JSON and CSV alike.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, has_app_context, request
+from werkzeug.http import is_resource_modified
 
+from data_access.cache import cache, code_fingerprint, current_generation
 from data_access.data_sets import get_data_set
-from data_access.record_queries import run_query
-from domain.suppression import suppress_record
+from data_access.db import database_url
+from data_access.record_queries import cached_query
+from domain.suppression import suppress_record, threshold
 from query.answers import answer, to_csv
 from query.parse import InvalidQuery, parse_query
 
@@ -27,12 +36,14 @@ UNPUBLISHED_WARNING = ("Warning: this data set is unpublished. "
                        "Its data may be incomplete or wrong, and may change.")
 CACHE_SECONDS, REALTIME_CACHE_SECONDS = 1800, 120
 READ_METHODS = "GET, HEAD, OPTIONS"
+_DATA_SETS: dict = {}  # (database, generation, group, type) -> DataSet or None
+MAX_DATA_SETS = 1024
 
 
 def read(data_group: str, data_type: str) -> Response:
     if request.method == "OPTIONS":
         return _preflight()
-    data_set = get_data_set(data_group, data_type) if NAME.match(data_group) and NAME.match(data_type) else None
+    data_set = _data_set(data_group, data_type) if NAME.match(data_group) and NAME.match(data_type) else None
     if data_set is None:
         return _error(404, f"no data set {data_group}/{data_type}")
     if not data_set.queryable:
@@ -41,23 +52,78 @@ def read(data_group: str, data_type: str) -> Response:
         query = parse_query(request.args.items(multi=True))
     except InvalidQuery as invalid:
         return _error(400, invalid.message)
-    result = run_query(data_set.id, query)
+    etag = _etag(data_set.id, query)
+    if is_resource_modified(request.environ, etag=etag):
+        response = _cached_answer(data_set, query, etag)
+        if response.status_code != 200:
+            return response
+    else:  # the client has this very answer: make_conditional turns this into a 304 without running the query
+        response = Response()
+    response.headers["Cache-Control"] = _cache_control(data_set)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.set_etag(etag)
+    return response.make_conditional(request)
+
+
+def _data_set(data_group: str, data_type: str):
+    """The data set as of the request's data generation, looked up once per generation by this worker:
+    creating or configuring a data set bumps the generation, so a remembered one is never stale."""
+    key = (database_url(), current_generation(), data_group, data_type)
+    if key not in _DATA_SETS:
+        if len(_DATA_SETS) >= MAX_DATA_SETS:
+            _DATA_SETS.clear()
+        _DATA_SETS[key] = get_data_set(data_group, data_type)
+    return _DATA_SETS[key]
+
+
+def _cached_answer(data_set, query, etag: str) -> Response:
+    """The body, from the app's cache when it was made before: the ETag names everything the body is
+    made of, the data generation included, so an entry is never stale (see data_access/cache.py)."""
+    use_cache = has_app_context() and cache in current_app.extensions.get("cache", {})
+    key = f"api.read:{etag}"
+    found = cache.get(key) if use_cache else None
+    if found is None:
+        response = _answer(data_set, query)
+        if response.status_code != 200 or not use_cache:
+            return response
+        found = (response.mimetype, response.get_data())
+        cache.set(key, found)
+    mimetype, body = found
+    return Response(body, mimetype=mimetype)
+
+
+def _answer(data_set, query) -> Response:
+    result = cached_query(data_set.id, query)
     keep = frozenset(query.group_by)
     rows = [suppress_record(row, keep) for row in result.rows]  # small counts never leave the server
     try:
         if query.format == "csv":
-            response = Response(to_csv(result.query, rows), mimetype="text/csv")
-        else:
-            body = answer(result.query, rows)
-            if not data_set.published:
-                body["warning"] = UNPUBLISHED_WARNING
-            response = Response(json.dumps(body, sort_keys=True), mimetype="application/json")
+            return Response(to_csv(result.query, rows), mimetype="text/csv")
+        body = answer(result.query, rows)
+        if not data_set.published:
+            body["warning"] = UNPUBLISHED_WARNING
+        return Response(json.dumps(body, sort_keys=True), mimetype="application/json")
     except InvalidQuery as invalid:  # a window open on one side spans too many periods of the data
         return _error(400, invalid.message)
-    response.headers["Cache-Control"] = _cache_control(data_set)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.set_etag(hashlib.sha256(response.get_data()).hexdigest())
-    return response.make_conditional(request)
+
+
+def _etag(data_set_id: int, query) -> str:
+    """The same for the same body, without computing it: every write and data-set setting bumps the
+    generation (published, the schema...), and the parsed query is normalised."""
+    identity = (f"{database_url()}\n{_code_version()}\n{current_generation()}\n{data_set_id}\n"
+                f"{threshold()}\n{query!r}")
+    return hashlib.sha256(identity.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
+    """The data access code's fingerprint, and this view's and the query language's: a release that
+    changes an answer's shape changes every ETag."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(code_fingerprint().encode())
+    for path in [Path(__file__).resolve(), *sorted((root / "query").glob("*.py"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _cache_control(data_set) -> str:

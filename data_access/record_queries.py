@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import Numeric, String, and_, case, cast, distinct, func, select, true
 from sqlalchemy.sql import ColumnElement
 
+from data_access.cache import memoized
 from data_access.db import get_engine
 from data_access.schema import PERIOD_KEYS, records
 from query.parse import Query, add_periods, count_periods, sort_key
@@ -33,6 +34,14 @@ def run_query(data_set_id: int, query: Query) -> QueryResult:
             query = _shifted_to_data(conn, sql, query)
         run = {"raw": _raw, "period": _periods, "group": _groups, "group_period": _groups_with_periods}
         return QueryResult(query, run[query.shape](conn, sql, query))
+
+
+@memoized
+def cached_query(data_set_id: int, query: Query) -> QueryResult:
+    """run_query's answer, cached on (data set, query, data generation). A parsed `Query` is small,
+    frozen and normalised: two query strings that mean the same share one entry, and a duration
+    counted back from now is already placed on period boundaries."""
+    return run_query(data_set_id, query)
 
 
 # --- dialect-specific SQL for JSON fields ------------------------------------------------------------

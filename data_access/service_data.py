@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl
 
 from sqlalchemy import select
 
+from data_access.cache import memoized
 from data_access.data_sets import DataSet, data_set_from_row
 from data_access.db import get_engine
 from data_access.record_queries import run_query
@@ -37,6 +38,13 @@ def service_data_sets(slug: str) -> list[DataSet]:
 
 def dashboard_rows(data_set: DataSet) -> list[dict]:
     """The answer rows (periods filled, datetimes kept) of the data set's dashboard query."""
-    query = parse_query(parse_qsl(DASHBOARD_QUERIES[data_set.data_type]))
-    result = run_query(data_set.id, query)
+    return _dashboard_rows(data_set.id, data_set.data_type)
+
+
+@memoized
+def _dashboard_rows(data_set_id: int, data_type: str) -> list[dict]:
+    """Cached by the data set's id and type (small arguments, not the DataSet): every write to it bumps
+    the data generation."""
+    query = parse_query(parse_qsl(DASHBOARD_QUERIES[data_type]))
+    result = run_query(data_set_id, query)
     return data_rows(result.query, result.rows)

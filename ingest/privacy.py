@@ -64,6 +64,7 @@ BIRTH_PHRASE = re.compile(
     rf"\b(?:born(?:\s+on)?|d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday)\s*(?:[:=-]\s*)?{DATE}(?![\w/])",
     re.IGNORECASE,
 )
+DIGIT = re.compile(r"\d")
 # a field whose name says it holds a birth date: dob, date_of_birth, birth_date, birthday, born_on
 BIRTH_FIELD = re.compile(r"(?:^|_)(?:dob|d_o_b|date_?of_?birth|birth_?date|birth_?day|born_?on)(?:_|$)")
 
@@ -76,6 +77,8 @@ def find_personal_data(field: str, value: str) -> str | None:
     """
     if not isinstance(value, str) or not value:
         return None
+    if not DIGIT.search(value):  # every pattern but the email address's needs a digit
+        return _email(field or "", value)
     for check in (_email, _birth_date, _ni_number, _card, _phone, _postcode):
         reason = check(field or "", value)
         if reason:

@@ -5,17 +5,20 @@ The types here are shared by the write API, uploads and storage (docs/data-api-d
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from typing import Callable
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 
 from ingest.privacy import find_personal_data
+from ingest.schema_check import quick_check
 
 PERIOD_KEYS = ("hour", "day", "week", "month", "quarter", "year")
 
@@ -76,6 +79,9 @@ TIME_FIELDS = ("_timestamp", "_start_at", "_end_at")
 MAX_ID_LENGTH = 400
 MAX_ERRORS = 1000  # a body can hold thousands of bad records; the first ones are enough to fix it
 MAX_SAFE_INTEGER = 2**53 - 1  # beyond it JavaScript clients, and sums in SQLite, go wrong
+# whole numbers of fewer than 8 digits never look personal: a date of birth (19800312) is the shortest
+# pattern of ingest.privacy a number can match (tests/ingest/test_fast_paths.py checks this)
+SHORTEST_PERSONAL_NUMBER = 10_000_000
 
 
 class ErrorList:
@@ -150,27 +156,40 @@ def _validate_record(item, index, config, schema, errors: ErrorList) -> Record |
     return Record(record_id=record_id, timestamp=times.get("_timestamp"), data=data)
 
 
+BAD_NAME = ("field names must be lower-case letters, digits and underscores, at least 2 characters, "
+            "not starting with a digit")
+RESERVED_NAME = "names starting with '_' are reserved: only _timestamp, _start_at, _end_at and _id may be sent"
+MEMO_LENGTH = 100  # text up to this long has its verdict remembered: records repeat names and values
+
+
 def _check_field(name, value, index, errors: ErrorList) -> None:
-    if not isinstance(name, str) or not FIELD_NAME.fullmatch(name):
-        message = (
-            "field names must be lower-case letters, digits and underscores, at least 2 characters, "
-            "not starting with a digit"
-        )
-        errors.add(index, str(name), message)
-    elif name.startswith("_") and name not in SENT_RESERVED:
-        message = "names starting with '_' are reserved: only _timestamp, _start_at, _end_at and _id may be sent"
-        errors.add(index, name, message)
+    problem = _name_problem(name) if isinstance(name, str) else BAD_NAME
+    if problem:
+        errors.add(index, str(name), problem)
     problem = _value_problem(str(name), value)
     if problem:
         errors.add(index, str(name), problem)
 
 
+@functools.lru_cache(maxsize=1024)
+def _name_problem(name: str) -> str | None:
+    if not FIELD_NAME.fullmatch(name):
+        return BAD_NAME
+    if name.startswith("_") and name not in SENT_RESERVED:
+        return RESERVED_NAME
+    return None
+
+
 def _value_problem(name: str, value) -> str | None:
+    if isinstance(value, str) and len(value) <= MEMO_LENGTH and len(name) <= MEMO_LENGTH:
+        return _short_text_problem(name, value)
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
         if abs(value) > MAX_SAFE_INTEGER:
             return f"whole numbers must be between -{MAX_SAFE_INTEGER} and {MAX_SAFE_INTEGER}"
+        if abs(value) < SHORTEST_PERSONAL_NUMBER:
+            return None  # a count: too few digits for any pattern of ingest.privacy
         return _personal(name, str(value))  # a card number sent as a number is still one
     if isinstance(value, float):
         return None if math.isfinite(value) else "numbers must be finite (not NaN or Infinity)"
@@ -179,6 +198,11 @@ def _value_problem(name: str, value) -> str | None:
     if isinstance(value, (dict, list)):
         return "values must be a string, number, true, false or null: nested objects and lists are not allowed"
     return f"values must be a string, number, true, false or null, not {type(value).__name__}"
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_text_problem(name: str, value: str) -> str | None:
+    return _personal(name, value)
 
 
 def _personal(name: str, value: str) -> str | None:
@@ -190,11 +214,16 @@ def _personal(name: str, value: str) -> str | None:
 
 def _utc(value, name: str, index, errors: ErrorList) -> datetime | None:
     """An ISO 8601 datetime with an offset or Z, as naive UTC."""
-    parsed = parse_timestamp(value)
+    parsed = _parse_text_timestamp(value) if isinstance(value, str) and len(value) <= 64 else parse_timestamp(value)
     if parsed is None:
         message = "must be an ISO 8601 date and time with an offset or Z, e.g. 2013-01-01T00:00:00+00:00"
         errors.add(index, name, message)
     return parsed
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_text_timestamp(value: str) -> datetime | None:
+    return parse_timestamp(value)  # records of a body share a few timestamps
 
 
 def parse_timestamp(value) -> datetime | None:
@@ -266,11 +295,35 @@ def _is_date_time(value) -> bool:
     return not isinstance(value, str) or parse_timestamp(value) is not None
 
 
-def _schema_validator(schema: dict | None):
-    """A validator for the data set's schema; an unknown "$schema" (the original platform's
-    "http://json-schema.org/schema#", meaning "the latest") gets the latest draft."""
+@dataclass(frozen=True)
+class SchemaValidator:
+    """A data set's compiled JSON Schema validator, and the quick pass that spares most records it."""
+
+    validator: object
+    surely_valid: Callable[[dict], bool] | None
+
+
+_VALIDATORS: dict[str, SchemaValidator] = {}  # by the schema's canonical JSON
+MAX_VALIDATORS = 256
+
+
+def _schema_validator(schema: dict | None) -> SchemaValidator | None:
+    """The data set's schema checked and compiled once per process, then reused for every body."""
     if schema is None:
         return None
+    key = json.dumps(schema, sort_keys=True)
+    found = _VALIDATORS.get(key)
+    if found is None:
+        found = _compiled(json.loads(key))  # its own copy: the caller's dict may change later
+        if len(_VALIDATORS) >= MAX_VALIDATORS:
+            _VALIDATORS.clear()
+        _VALIDATORS[key] = found
+    return found
+
+
+def _compiled(schema: dict) -> SchemaValidator:
+    """A validator for the schema; an unknown "$schema" (the original platform's
+    "http://json-schema.org/schema#", meaning "the latest") gets the latest draft."""
     declared = str(schema.get("$schema", "")).rstrip("#") if isinstance(schema, dict) else ""
     cls = validator_for(schema) if declared in KNOWN_SCHEMAS else Draft202012Validator
     try:
@@ -278,11 +331,13 @@ def _schema_validator(schema: dict | None):
     except SchemaError as error:
         message = f"the data set's JSON Schema is itself invalid ({error.message}); ask the platform team"
         raise ValidationFailed([RecordError(None, None, message)]) from None
-    return cls(schema, format_checker=ISO_FORMATS)
+    return SchemaValidator(cls(schema, format_checker=ISO_FORMATS), quick_check(schema, _is_date_time))
 
 
-def _check_schema(item: dict, validator, index, errors: ErrorList) -> None:
-    for error in sorted(validator.iter_errors(item), key=lambda e: list(map(str, e.path))):
+def _check_schema(item: dict, schema: SchemaValidator, index, errors: ErrorList) -> None:
+    if schema.surely_valid is not None and schema.surely_valid(item):
+        return
+    for error in sorted(schema.validator.iter_errors(item), key=lambda e: list(map(str, e.path))):
         field = str(error.path[0]) if error.path else _required_field(error)
         message = error.message if len(error.message) <= 300 else error.message[:297] + "..."
         errors.add(index, field, f"does not match the data set's schema: {message}")

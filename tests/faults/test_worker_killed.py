@@ -76,14 +76,15 @@ def wait_until(condition, seconds=60.0):
 
 
 def postgresql_inserting(database_url, application_name):
-    """The server's connection is running the INSERT of the upload's records."""
+    """The server's connection is running the INSERT (or COPY) of the upload's records."""
     engine = make_engine(database_url)
 
     def inserting():
         with engine.connect() as conn:
             return conn.execute(text(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = :name AND state = 'active' "
-                "AND query ILIKE 'INSERT INTO records%'"), {"name": application_name}).scalar_one() > 0
+                "AND (query ILIKE 'INSERT INTO records%' OR query ILIKE 'COPY records%')"),
+                {"name": application_name}).scalar_one() > 0
     return inserting
 
 

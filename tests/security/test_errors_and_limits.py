@@ -13,7 +13,8 @@ from tests.faults.servers import start_server
 
 SECRET = "Bearer s3cr3t-" + uuid.uuid4().hex
 LIMITS = {"RATE_LIMIT_QUERY": "5 per minute", "RATE_LIMIT_WRITE": "4 per minute",
-          "RATE_LIMIT_EXPORT": "3 per minute", "RATE_LIMIT_SIGN_IN": "3 per minute"}
+          "RATE_LIMIT_EXPORT": "3 per minute", "RATE_LIMIT_SIGN_IN": "3 per minute",
+          "TRUSTED_PROXIES": "1"}  # as behind one load balancer; requests without X-Forwarded-For are unchanged
 PASSWORD = "correct horse battery staple"
 
 
@@ -58,6 +59,16 @@ def test_data_api_queries_are_limited_across_every_worker(limited_server):
     refused = answers[-1]
     assert "Too many requests" in refused.json()["message"]
     assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
+def test_behind_a_proxy_each_forwarded_client_is_counted_on_its_own(limited_server):
+    url = limited_server.url + "/data/transactional-services/summaries?limit=1"
+
+    def get(forwarded_for):
+        return requests.get(url, timeout=30, headers={"X-Forwarded-For": forwarded_for}).status_code
+    assert [get("198.51.100.21") for _ in range(6)] == [200] * 5 + [429]
+    assert get("198.51.100.22") == 200  # another client behind the same proxy
+    assert get("203.0.113.5, 198.51.100.21") == 429  # a forged first hop does not reset the count
 
 
 def test_writes_are_limited(limited_server):
