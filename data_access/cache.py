@@ -97,7 +97,8 @@ def code_fingerprint() -> str:
     """A hash of the code that computes figures: during a rolling upgrade, old and new instances
     never read each other's entries (a figure's shape may have changed)."""
     digest = hashlib.sha256()
-    for path in sorted([*(PROJECT_ROOT / "data_access").rglob("*.py"), *(PROJECT_ROOT / "domain").rglob("*.py")]):
+    for path in sorted([*(PROJECT_ROOT / "data_access").rglob("*.py"), *(PROJECT_ROOT / "domain").rglob("*.py"),
+                        *(PROJECT_ROOT / "query").rglob("*.py")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

@@ -4,7 +4,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from data_access.annotations import grant_service
+from data_access.annotations import delete_annotation, grant_service, service_annotations
 from data_access.db import get_engine
 from data_access.figures import service_figures
 from data_access.users import create_user
@@ -54,3 +54,6 @@ def test_an_editor_adds_a_note_that_shows_on_the_charts(page, sqlite_server, sql
     labels = page.evaluate("""() => document.querySelector('#channels-graph .js-plotly-plot')
                                    ._fullLayout.annotations.map(a => a.text)""")
     assert labels[-1].startswith("Note ")
+    with get_engine().begin() as conn:  # the shared database's other tests number their own notes
+        for added in [n for n in service_annotations.uncached(SERVICE) if n["text"] == text]:
+            delete_annotation(conn, SERVICE, added["id"])
