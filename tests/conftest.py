@@ -6,6 +6,7 @@ fails the run instead of skipping.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from pathlib import Path
@@ -44,9 +45,10 @@ def sqlite_url(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def postgresql_url():
-    schema = f"pp_test_{uuid.uuid4().hex[:10]}"
+@contextlib.contextmanager
+def postgresql_schema(prefix: str):
+    """A PostgreSQL schema of its own (its URL), dropped afterwards; unreachable PostgreSQL: see `unavailable`."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_URL)
     try:
         with admin.begin() as conn:
@@ -54,14 +56,19 @@ def postgresql_url():
     except Exception as error:  # noqa: BLE001 - any failure to connect means the same
         admin.dispose()
         unavailable("PostgreSQL", error)
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
     try:
-        build_demo_database(url)
-        yield url
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgresql_url():
+    with postgresql_schema("pp_test") as url:
+        build_demo_database(url)
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

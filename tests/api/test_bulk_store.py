@@ -6,13 +6,14 @@ import uuid
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import insert, select, text
 
 from data_access.data_sets import create_data_set
 from data_access.db import get_engine
 from data_access.records import count_records, replace_records, store_records
 from data_access.schema import records
 from ingest.records import Record, period_starts
+from tests.sql_log import statements as recorded_statements
 
 COLUMNS = ("record_id", "timestamp", "hour_start_at", "day_start_at", "week_start_at", "month_start_at",
            "quarter_start_at", "year_start_at", "data", "updated_at")
@@ -37,14 +38,8 @@ def deletes_run(seen) -> int:
 
 @pytest.fixture
 def statements():
-    seen = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    with recorded_statements() as seen:
+        yield seen
 
 
 RECORDS = [Record("a", datetime(2024, 3, 4, 13, 45, 7, 120), {"channel": "digital", "count": 5, "note": "é ü"}),

@@ -1,14 +1,12 @@
 """The read API's server-side cache and its ETags, on SQLite and PostgreSQL, with the app's real cache
 (the file cache) on a bare Flask app: a repeated query and a revalidation never read the records, the
 answer is byte for byte the uncached one, and a write changes both the answer and the ETag."""
-import contextlib
 import re
 import uuid
 from datetime import datetime
 
 import flask
 import pytest
-from sqlalchemy import event
 
 from api.read import register_read
 from data_access.cache import init_cache
@@ -17,6 +15,7 @@ from data_access.db import get_engine
 from data_access.records import store_records
 from data_access.service_data import dashboard_rows
 from ingest.records import Record
+from tests.sql_log import statements
 
 READS_RECORDS = re.compile(r"\bFROM records\b", re.IGNORECASE)
 
@@ -35,21 +34,6 @@ def cached_app(database, tmp_path, monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv("CACHE_DIR", str(tmp_path / "cache"))
     return _app(tmp_path / "cache")
-
-
-@contextlib.contextmanager
-def statements():
-    """The SQL run on the database meanwhile."""
-    seen = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-    engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def channels_data_set(**settings):

@@ -17,7 +17,7 @@ from datetime import date
 
 import pytest
 import requests
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
 import data_access.cache as cache_module
 from data_access.cache import cache_config, read_generation
@@ -28,7 +28,7 @@ from data_access.records import count_records
 from data_access.rollups import refresh_rollups
 from data_access.schema import measurements, organisations, services
 from data_access.users import create_user
-from tests.conftest import PG_URL, unavailable
+from tests.conftest import postgresql_schema
 from tests.faults.servers import start_server
 from tests.scale.redis_server import RedisServer
 
@@ -42,25 +42,14 @@ TIMEOUT = 10  # seconds, for every request
 def scale_database():
     """A PostgreSQL schema of its own: one service with two years of figures, a data set with a write
     token, an admin user. Yields (url, token)."""
-    schema = f"pp_scale_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL)
-    try:
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 - any failure to connect means the same
-        admin.dispose()
-        unavailable("PostgreSQL", error)
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    try:
-        with engine.begin() as conn:
-            token = _fill(conn)
-        yield url, token
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgresql_schema("pp_scale") as url:
+        engine = make_engine(url)
+        try:
+            with engine.begin() as conn:
+                token = _fill(conn)
+            yield url, token
+        finally:
+            engine.dispose()
 
 
 def _fill(conn) -> str:
