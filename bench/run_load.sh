@@ -51,7 +51,7 @@ DATABASE_URL="${PG_URL}?options=-csearch_path%3D${SCHEMA}" "$PY" bench/generate.
 SLUGS=$("$PY" -c "import sys; sys.path.insert(0, '.'); from bench.generate import record_slugs; print(' '.join(record_slugs($SERVICES, $RECORD_SERVICES)))")
 
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-DATABASE_URL="$DB_URL" REDIS_URL="$REDIS_URL" "$PY" -m gunicorn --workers 2 --bind "127.0.0.1:$PORT" --timeout 60 \
+TRUSTED_PROXIES=1 DATABASE_URL="$DB_URL" REDIS_URL="$REDIS_URL" "$PY" -m gunicorn --workers 2 --bind "127.0.0.1:$PORT" --timeout 60 \
   app:server > "$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 1 120); do
