@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import case, func, select, true
+from sqlalchemy import case, false, func, select, true
 
 from data_access.cache import memoized
 from data_access.db import get_engine
@@ -19,7 +19,7 @@ from data_access.schema import scope_period_totals as scope_totals
 from data_access.schema import service_period_totals as service_totals
 from data_access.services import agency as agency_org
 from data_access.services import department as department_org
-from data_access.services import services_query
+from data_access.services import SERVICE_COLUMNS, services_query
 from domain.channels import channel_order
 from domain.metrics import kpis
 from domain.periods import YearEnding
@@ -143,7 +143,7 @@ def service_index(period_id: str | None = None, search: str = "", department: st
 
     Services that report nothing for the period stay in the list with empty figures, last.
     """
-    return _index_frame(_index_query(period_id, search, department, agency, sort, descending))
+    return _index_frame(*_index_rows(period_id, (search, department, agency), sort, descending))
 
 
 @memoized
@@ -151,16 +151,27 @@ def service_index_page(period_id: str | None = None, search: str = "", departmen
                        agency: str | None = None, sort: str = "transactions", descending: bool = True,
                        page: int = 1, size: int = INDEX_PAGE_SIZE) -> pd.DataFrame:
     """One page (1 is the first) of `service_index`: the same rows in the same order, `size` a page."""
-    query = _index_query(period_id, search, department, agency, sort, descending)
-    return _index_frame(query.limit(size).offset((max(page, 1) - 1) * size))
+    offset = (max(page, 1) - 1) * size
+    return _index_frame(*_index_rows(period_id, (search, department, agency), sort, descending, offset, size))
 
 
 @memoized
 def service_index_count(search: str = "", department: str | None = None, agency: str | None = None) -> int:
     """How many services `service_index` lists for these filters (every period lists them all)."""
-    query = _filtered(select(func.count()).select_from(_services_from()), search, department, agency)
     with get_engine().connect() as conn:
-        return conn.execute(query).scalar_one()
+        return _count(conn, search, department, agency)
+
+
+def _count(conn, search, department, agency) -> int:
+    """Without a search, one organisation's count of services (kept by refresh_rollups) answers."""
+    if search or (department and agency):
+        query = _filtered(select(func.count()).select_from(_services_from()), search, department, agency)
+    elif department or agency:
+        column = organisations.c.department_services if department else organisations.c.agency_services
+        query = select(func.coalesce(func.max(column), 0)).where(organisations.c.slug == (department or agency))
+    else:
+        query = select(func.coalesce(func.sum(organisations.c.department_services), 0))
+    return int(conn.execute(query).scalar_one())
 
 
 def _services_from():
@@ -168,30 +179,99 @@ def _services_from():
         .outerjoin(agency_org, services.c.agency_id == agency_org.c.id)
 
 
-def _index_query(period_id, search, department, agency, sort, descending):
-    """Services with their totals of one period (or of their latest), filtered and sorted in SQL."""
+# The index in SQL, a page at a time. Sorted by a figure: first the rows that have it, read from the
+# rollup in the figure's order (an index led by the period or `latest`, the department or agency, and
+# the volume gives a page of the default sort reading about a page of rows, whatever the number of
+# services), then the services without it, by name. Sorted by name or department: the services.
+
+def _index_rows(period_id, filters, sort, descending, offset=0, limit=None) -> tuple[list, list]:
+    """The columns and rows of the index, from `offset`, at most `limit` (None: all)."""
+    sort = sort if sort in INDEX_SORTS else "transactions"
+    with get_engine().connect() as conn:
+        if sort in ("name", "department"):
+            result = conn.execute(_paged(_by_service(period_id, filters, sort, descending), offset, limit))
+            return list(result.keys()), result.all()
+        key = _figure_keys()[sort]
+        by_id = (filters[0], *_organisation_ids(conn, *filters[1:]))
+        result = conn.execute(_paged(_with_figure(period_id, by_id, key, descending), offset, limit))
+        columns, rows = list(result.keys()), result.all()
+        if limit is not None and len(rows) == limit:
+            return columns, rows
+        with_figure = offset + len(rows) if rows or not offset else \
+            conn.execute(_with_figure(period_id, by_id, key, descending, count=True)).scalar_one()
+        if with_figure >= _count(conn, *filters):  # every service has the figure: none without it
+            return columns, rows
+        offset = offset - with_figure if not rows else 0  # the page starts among the rows without it
+        missing = _by_service(period_id, filters, sort, descending).where(key.is_(None))
+        rows += conn.execute(_paged(missing, offset, None if limit is None else limit - len(rows))).all()
+        return columns, rows
+
+
+def _paged(query, offset, limit):
+    return query.offset(offset or None).limit(limit)
+
+
+def _chosen(period_id):
+    """The rollup rows of the period, or of each service's latest period."""
     t = service_totals
     if period_id:
         period = YearEnding.parse(period_id)
-        chosen = (t.c.period_start == period.start) & (t.c.period_end == period.end)
-    else:
-        chosen = t.c.latest == true()
-    query = (services_query().add_columns(t.c.period_end, *[t.c[name] for name in TOTALS])
-             .outerjoin(t, (t.c.service_id == services.c.id) & chosen))
-    return _filtered(query, search, department, agency).order_by(
-        *_index_order(sort if sort in INDEX_SORTS else "transactions", descending))
+        return (t.c.period_start == period.start) & (t.c.period_end == period.end)
+    return t.c.latest == true()
+
+
+def _index_columns():
+    return [*SERVICE_COLUMNS, service_totals.c.period_end, *[service_totals.c[name] for name in TOTALS]]
+
+
+def _organisation_ids(conn, *slugs) -> list:
+    """The ids of these organisations (a slug that is none's: False; no slug: None). Given as
+    values, the planner knows how many rows each holds and reads a big one in the index's order."""
+    found = dict(conn.execute(select(organisations.c.slug, organisations.c.id)
+                              .where(organisations.c.slug.in_([s for s in slugs if s]))).all()) if any(slugs) else {}
+    return [found.get(slug, False) if slug else None for slug in slugs]
+
+
+def _with_figure(period_id, filters, key, descending, count=False):
+    """The rollup rows of the period that have the sort's figure, in its order, then by name; the
+    filters are (search, department id, agency id)."""
+    t = service_totals
+    search, department, agency = filters
+    rows = (t.join(services, services.c.id == t.c.service_id)
+            .join(department_org, services.c.department_id == department_org.c.id)
+            .outerjoin(agency_org, services.c.agency_id == agency_org.c.id))
+    query = select(func.count()) if count else select(*_index_columns())
+    query = query.select_from(rows).where(_chosen(period_id), key.is_not(None))
+    for column, wanted in ((t.c.department_id, department), (t.c.agency_id, agency)):
+        if wanted is False:
+            query = query.where(false())
+        elif wanted is not None:  # the rollup's own copy, so that its index leads
+            query = query.where(column == wanted)
+    query = _filtered(query, search, None, None)
+    if count:
+        return query
+    # no NULL here: a plain ASC or DESC, which an index scan gives in either direction on PostgreSQL
+    return query.order_by(key.desc() if descending else key.asc(), _text_key(services.c.name), services.c.slug)
+
+
+def _by_service(period_id, filters, sort, descending):
+    """Every matching service with its rollup row of the period (if any), in the index's order."""
+    query = (services_query().add_columns(service_totals.c.period_end, *[service_totals.c[n] for n in TOTALS])
+             .outerjoin(service_totals, (service_totals.c.service_id == services.c.id) & _chosen(period_id)))
+    return _filtered(query, *filters).order_by(*_index_order(sort, descending))
+
+
+def _figure_keys() -> dict:
+    t = service_totals
+    return {"period": t.c.period_end, "transactions": t.c.volume,
+            "digital_take_up": t.c.digital_volume / func.nullif(t.c.channel_volume, 0),
+            "cost_per_transaction": t.c.total_cost / func.nullif(t.c.costed_volume, 0)}
 
 
 def _index_order(sort: str, descending: bool) -> list:
     """ORDER BY of the index: the column (missing figures last either way), then the name, A to Z,
     case ignored, in code-point order on both databases (as Python sorts)."""
-    t = service_totals
-    keys = {
-        "name": _text_key(services.c.name), "department": _text_key(department_org.c.name),
-        "period": t.c.period_end, "transactions": t.c.volume,
-        "digital_take_up": t.c.digital_volume / func.nullif(t.c.channel_volume, 0),
-        "cost_per_transaction": t.c.total_cost / func.nullif(t.c.costed_volume, 0),
-    }
+    keys = {"name": _text_key(services.c.name), "department": _text_key(department_org.c.name), **_figure_keys()}
     key = keys[sort]
     return [(key.desc() if descending else key.asc()).nulls_last(), _text_key(services.c.name), services.c.slug]
 
@@ -201,8 +281,8 @@ def _text_key(column):
     return key.collate("C") if get_engine().dialect.name == "postgresql" else key
 
 
-def _index_frame(query) -> pd.DataFrame:
-    frame = kpis(_frame(query))
+def _index_frame(columns: list, rows: list) -> pd.DataFrame:
+    frame = kpis(pd.DataFrame(rows, columns=columns))
     frame["period"] = [YearEnding.from_end(_as_date(end)) if pd.notna(end) else None
                        for end in frame["period_end"]]
     return frame

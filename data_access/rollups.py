@@ -3,8 +3,10 @@ government, each department and each agency. The pages read these instead of gro
 on every query (data_access.figures); KPIs stay ratios of the sums (domain.metrics.kpis).
 
 `refresh_rollups(conn, service_ids)` rebuilds them from the measurements, inside the transaction
-that wrote the measurements: call it in every function that writes `measurements`, before
+that wrote the measurements: call it in every function that writes `measurements` or `services`, before
 `bump_generation`. Summing uses SQL SUM, so a total is NULL where nothing of its kind was measured.
+It also keeps what the services index reads instead of scanning every service: each rollup row's
+department and agency, and each organisation's count of services.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import Connection, and_, case, delete, false, func, insert, literal, or_, select, true, update
 
-from data_access.schema import TOTALS, measurements as m, scope_period_totals as scope_totals
+from data_access.schema import TOTALS, measurements as m, organisations, scope_period_totals as scope_totals
 from data_access.schema import service_period_totals as service_totals
 from data_access.schema import services
 from domain.channels import DIGITAL, UNSPECIFIED
@@ -30,7 +32,8 @@ def _service_period_select(service_ids: list[int] | None):
     volume = _sum_where(_TRANSACTIONS)
     cost = func.max(case((m.c.metric == "cost_per_transaction", m.c.value)))
     query = select(
-        m.c.service_id, m.c.period_end, m.c.period_start, cost.label("cost_per_transaction"),
+        m.c.service_id, services.c.department_id, services.c.agency_id,
+        m.c.period_end, m.c.period_start, cost.label("cost_per_transaction"),
         volume.label("volume"),
         _sum_where(and_(_TRANSACTIONS, m.c.dimension != UNSPECIFIED)).label("channel_volume"),
         _sum_where(and_(_TRANSACTIONS, m.c.dimension == DIGITAL)).label("digital_volume"),
@@ -39,7 +42,8 @@ def _service_period_select(service_ids: list[int] | None):
         _sum_where(m.c.metric == "started").label("started"),
         _sum_where(m.c.metric == "completed").label("completed"),
         *[_sum_where(and_(m.c.metric == "rating", m.c.dimension == str(r))).label(f"rating_{r}") for r in RATINGS],
-    ).group_by(m.c.service_id, m.c.period_start, m.c.period_end)
+    ).join(services, services.c.id == m.c.service_id).group_by(
+        m.c.service_id, services.c.department_id, services.c.agency_id, m.c.period_start, m.c.period_end)
     if service_ids is not None:
         query = query.where(m.c.service_id.in_(service_ids))
     return query
@@ -104,6 +108,14 @@ def _refresh_scopes(conn: Connection, service_ids: list[int] | None) -> None:
             conn.execute(insert(scope_totals).from_select(columns, _scope_select(kind, column, chosen[kind])))
 
 
+def _count_services(conn: Connection) -> None:
+    """Each organisation's services, as department and as agency (the index's dropdowns and counts)."""
+    def count(column):
+        return select(func.count()).where(column == organisations.c.id).scalar_subquery()
+    conn.execute(update(organisations).values(department_services=count(services.c.department_id),
+                                              agency_services=count(services.c.agency_id)))
+
+
 def refresh_rollups(conn: Connection, service_ids: Iterable[int] | None = None) -> None:
     """Rebuild the rollups of these services (default: all), and of all of government and the
     departments and agencies they belong to, from the measurements, in `conn`'s transaction."""
@@ -117,5 +129,6 @@ def refresh_rollups(conn: Connection, service_ids: Iterable[int] | None = None) 
         [service_totals.c[c.name] for c in select_rows.selected_columns], select_rows))
     _mark_latest(conn, ids)
     _refresh_scopes(conn, ids)
+    _count_services(conn)
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE service_period_totals, scope_period_totals")
+        conn.exec_driver_sql("ANALYZE service_period_totals, scope_period_totals, organisations")

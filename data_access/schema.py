@@ -25,6 +25,9 @@ organisations = Table(
     Column("abbreviation", String(40)),
     Column("kind", String(20), nullable=False),  # department or agency
     Column("parent_id", Integer, ForeignKey("organisations.id")),
+    # how many services name it as their department, and as their agency: kept by refresh_rollups
+    Column("department_services", Integer, nullable=False, server_default="0"),
+    Column("agency_services", Integer, nullable=False, server_default="0"),
 )
 
 services = Table(
@@ -77,8 +80,16 @@ service_period_totals = Table(
     Column("cost_per_transaction", Float),
     *[Column(name, Float) for name in TOTALS],
     Column("latest", Boolean, nullable=False, server_default=false()),  # the service's latest year with transactions
-    Index(None, "period_end", "service_id"),
-    Index(None, "latest", "service_id"),
+    # the service's department and agency, copied so that the index reads a page in volume order from
+    # one index (data_access.figures): (period or latest, organisation or none, volume)
+    Column("department_id", Integer),
+    Column("agency_id", Integer),
+    Index(None, "period_end", "volume"),
+    Index(None, "period_end", "department_id", "volume"),
+    Index(None, "period_end", "agency_id", "volume"),
+    Index(None, "latest", "volume"),
+    Index(None, "latest", "department_id", "volume"),
+    Index(None, "latest", "agency_id", "volume"),
 )
 
 SCOPE_KINDS = ("all", "department", "agency")

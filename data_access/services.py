@@ -1,4 +1,7 @@
-"""Organisations and services: who runs what."""
+"""Organisations and services: who runs what.
+
+The counts of services per organisation are kept on `organisations` by
+data_access.rollups.refresh_rollups, so the dropdowns and totals never count every service."""
 from __future__ import annotations
 
 import pandas as pd
@@ -30,8 +33,10 @@ def services_query():
 
 
 def service_count() -> int:
+    """Every service: the sum of the departments' counts (kept by data_access.rollups.refresh_rollups)."""
+    query = select(func.coalesce(func.sum(organisations.c.department_services), 0))
     with get_engine().connect() as conn:
-        return conn.execute(select(func.count()).select_from(services)).scalar_one()
+        return int(conn.execute(query).scalar_one())
 
 
 @memoized
@@ -45,9 +50,8 @@ def get_service(slug: str) -> dict | None:
 def departments() -> pd.DataFrame:
     """Departments that run at least one service: slug, name, abbreviation, services."""
     query = (select(organisations.c.slug, organisations.c.name, organisations.c.abbreviation,
-                    func.count(services.c.id).label("services"))
-             .join(services, services.c.department_id == organisations.c.id)
-             .group_by(organisations.c.id).order_by(organisations.c.name))
+                    organisations.c.department_services.label("services"))
+             .where(organisations.c.department_services > 0).order_by(organisations.c.name))
     with get_engine().connect() as conn:
         return pd.DataFrame(conn.execute(query).mappings().all())
 
@@ -56,11 +60,9 @@ def departments() -> pd.DataFrame:
 def agencies(department_slug: str | None = None) -> pd.DataFrame:
     """Agencies that run at least one service (of one department if given)."""
     query = (select(agency.c.slug, agency.c.name, agency.c.abbreviation,
-                    department.c.slug.label("department_slug"),
-                    func.count(services.c.id).label("services"))
-             .join(services, services.c.agency_id == agency.c.id)
+                    department.c.slug.label("department_slug"), agency.c.agency_services.label("services"))
              .join(department, agency.c.parent_id == department.c.id)
-             .group_by(agency.c.id, department.c.slug).order_by(agency.c.name))
+             .where(agency.c.agency_services > 0).order_by(agency.c.name))
     if department_slug:
         query = query.where(department.c.slug == department_slug)
     with get_engine().connect() as conn:

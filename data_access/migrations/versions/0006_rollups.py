@@ -4,9 +4,8 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-29
 
-The rollups of the data already stored are built here with data_access.rollups.refresh_rollups (the
-one definition of what they hold). A later migration that changes these tables must rebuild them
-itself, and freeze this one's build step as plain SQL.
+The rollups of the data already stored are built by 0007 (in SQL frozen there): this migration called
+the live data_access.rollups.refresh_rollups, which writes columns that only 0007 adds.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -51,8 +50,7 @@ def upgrade():
     with op.batch_alter_table('scope_period_totals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_scope_period_totals_scope_organisation_id_period_end'), ['scope', 'organisation_id', 'period_end'], unique=False)
 
-    from data_access.rollups import refresh_rollups
-    refresh_rollups(op.get_bind())
+    # the rollups of data already stored: built by 0007 (this called live code, which later columns broke)
 
 
 def downgrade():

@@ -1,0 +1,267 @@
+"""The services index read from the rollup (data_access.figures): the same rows in the same order as a
+plain Python sort of every service, whole and page by page, on SQLite and PostgreSQL; and what it
+reads instead of scanning the services (each rollup row's department and agency, each organisation's
+count of services) stays right after writes: a service added, measurements replaced, a service moved.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+import pytest
+from sqlalchemy import delete, insert, select, update
+
+from data_access import figures
+from data_access.db import get_engine, make_engine
+from data_access.migrate import upgrade
+from data_access.rollups import refresh_rollups
+from data_access.schema import measurements, organisations, services
+from data_access.schema import service_period_totals as service_totals
+from data_access.services import agencies, departments, service_count
+from domain.periods import YearEnding
+from tests.conftest import postgresql_schema
+
+SORTS = figures.INDEX_SORTS
+
+
+# --- the expected index: every service, sorted in Python ----------------------------------------------
+
+def _number(value):
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _ratio(part, whole):
+    part, whole = _number(part), _number(whole)
+    return None if part is None or not whole else part / whole
+
+
+def read_tables():
+    with get_engine().connect() as conn:
+        orgs = {row.id: row for row in conn.execute(select(organisations))}
+        rows = [row._asdict() for row in conn.execute(select(service_totals))]
+        listed = conn.execute(select(services.c.id, services.c.slug, services.c.name, services.c.department_id,
+                                     services.c.agency_id)).all()
+    return orgs, rows, listed
+
+
+def expected_slugs(tables, period_id, search="", department=None, agency=None, sort="transactions",
+                   descending=True):
+    """The slugs of the index as a plain Python sort of every service and its rollup row gives them."""
+    orgs, rows, listed = tables
+    if period_id:
+        period = YearEnding.parse(period_id)
+        chosen = {r["service_id"]: r for r in rows if (str(r["period_start"])[:10], str(r["period_end"])[:10])
+                  == (str(period.start), str(period.end))}
+    else:
+        chosen = {r["service_id"]: r for r in rows if r["latest"]}
+    keys = {
+        "name": lambda s, r: s.name.lower(),
+        "department": lambda s, r: orgs[s.department_id].name.lower(),
+        "period": lambda s, r: r and str(r["period_end"])[:10],
+        "transactions": lambda s, r: r and _number(r["volume"]),
+        "digital_take_up": lambda s, r: r and _ratio(r["digital_volume"], r["channel_volume"]),
+        "cost_per_transaction": lambda s, r: r and _ratio(r["total_cost"], r["costed_volume"]),
+    }
+    wanted = [s for s in listed
+              if (not search or search.strip().lower() in s.name.lower())
+              and (not department or orgs[s.department_id].slug == department)
+              and (not agency or (s.agency_id is not None and orgs[s.agency_id].slug == agency))]
+    keyed = [(keys[sort](s, chosen.get(s.id)), s) for s in wanted]
+    by_name = sorted(keyed, key=lambda pair: (pair[1].name.lower(), pair[1].slug))
+    present = sorted([p for p in by_name if p[0] is not None], key=lambda p: p[0], reverse=descending)
+    return [s.slug for _, s in present] + [s.slug for key, s in by_name if key is None]
+
+
+def assert_index_as_python_sorts(period_id, search="", department=None, agency=None, page_size=None):
+    tables = read_tables()
+    for sort in SORTS:
+        for descending in (True, False):
+            args = (period_id, search, department, agency, sort, descending)
+            whole = figures.service_index.uncached(*args)
+            assert list(whole["slug"]) == expected_slugs(tables, *args), args
+            if page_size:
+                assert_pages_make_the_whole(args, whole, page_size)
+
+
+def assert_pages_make_the_whole(args, whole, size):
+    pages = -(-len(whole) // size)
+    for page in range(1, pages + 2):  # and one past the last, empty
+        got = figures.service_index_page.uncached(*args, page, size)
+        part = whole.iloc[(page - 1) * size:page * size].reset_index(drop=True)
+        assert list(got["slug"]) == list(part["slug"]), (args, page)
+        if len(part):
+            pd.testing.assert_frame_equal(_plain(got), _plain(part), obj=f"page {page} of {args}")
+
+
+def _plain(frame):
+    """Values only: a page's column of missing values and the whole's may infer different dtypes."""
+    frame = frame.astype(object)
+    return frame.where(frame.notna(), None)
+
+
+# --- on the demo data -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period_id", [None, "2017-09"])
+def test_the_demo_index_is_a_python_sort_of_every_service(database, period_id):
+    assert_index_as_python_sorts(period_id)
+    assert_index_as_python_sorts(period_id, department="dft", page_size=50)
+    assert_index_as_python_sorts(period_id, agency="dvla")
+    assert_index_as_python_sorts(period_id, search="licen")
+
+
+def test_demo_pages_of_every_service_make_the_whole_index(database):
+    for sort in ("transactions", "digital_take_up", "name"):
+        args = (None, "", None, None, sort, True)
+        assert_pages_make_the_whole(args, figures.service_index.uncached(*args), 50)
+
+
+def test_demo_counts_are_the_services_counted(database):
+    assert_counts_right()
+    assert figures.service_index_count.uncached("", "dft", None) == len(figures.service_index.uncached(department="dft"))
+    assert figures.service_index_count.uncached("", None, "dvla") == len(figures.service_index.uncached(agency="dvla"))
+    assert figures.service_index_count.uncached("", "nobody", None) == 0
+    assert figures.service_index.uncached(department="nobody").empty
+
+
+# --- what the index reads, kept right by refresh_rollups ---------------------------------------------
+
+def assert_counts_right():
+    with get_engine().connect() as conn:
+        owners = pd.DataFrame(conn.execute(select(services.c.department_id, services.c.agency_id)).all(),
+                              columns=["department_id", "agency_id"])
+        orgs = pd.DataFrame(conn.execute(select(organisations)).mappings().all())
+        copies = conn.execute(select(service_totals.c.department_id, service_totals.c.agency_id,
+                                     services.c.department_id, services.c.agency_id)
+                              .join(services, services.c.id == service_totals.c.service_id)).all()
+    assert copies and all(row[0] == row[2] and row[1] == row[3] for row in copies)
+    by_department = owners["department_id"].value_counts()
+    by_agency = owners["agency_id"].dropna().astype(int).value_counts()
+    for org in orgs.itertuples():
+        assert org.department_services == by_department.get(org.id, 0), org.slug
+        assert org.agency_services == by_agency.get(org.id, 0), org.slug
+    assert service_count() == len(owners)
+    shown = departments.uncached()
+    assert dict(zip(shown["slug"], shown["services"])) == {
+        o.slug: by_department[o.id] for o in orgs.itertuples() if o.id in by_department}
+    shown = agencies.uncached()
+    assert dict(zip(shown["slug"], shown["services"])) == {
+        o.slug: by_agency[o.id] for o in orgs.itertuples() if o.id in by_agency and pd.notna(o.parent_id)}
+
+
+P1, P2 = YearEnding(2017, 3), YearEnding(2018, 3)
+
+
+def _measure(conn, service_id, period, volume=None, digital=None, cost=None, unspecified=False):
+    rows = []
+    if volume is not None and unspecified:
+        rows.append(("transactions", "unspecified", volume))
+    elif volume is not None:
+        rows += [("transactions", "digital", digital), ("transactions", "phone", volume - digital)]
+    if cost is not None:
+        rows.append(("cost_per_transaction", "", cost))
+    for metric, dimension, value in rows:
+        conn.execute(insert(measurements).values(service_id=service_id, metric=metric, dimension=dimension,
+                                                 value=value, period_start=period.start, period_end=period.end,
+                                                 source="test"))
+
+
+def _service(conn, slug, name, department, agency=None):
+    return conn.execute(insert(services).values(slug=slug, name=name, department_id=department, agency_id=agency)
+                        ).inserted_primary_key[0]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def small(request, tmp_path, monkeypatch):
+    """A database of a few services built to tie and to miss figures: names equal but for case, equal
+    volumes, a service with a cost and no transactions, one with no channel split, one with nothing."""
+    with (postgresql_schema("pp_index") if request.param == "postgresql"
+          else _sqlite(tmp_path)) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        engine = get_engine()
+        with engine.begin() as conn:
+            upgrade(conn)
+            org = lambda **v: conn.execute(insert(organisations).values(**v)).inserted_primary_key[0]  # noqa: E731
+            d1 = org(slug="d1", name="alpha Department", kind="department")
+            d2 = org(slug="d2", name="Beta department", kind="department")
+            org(slug="d3", name="Empty department", kind="department")
+            a1 = org(slug="a1", name="An agency", kind="agency", parent_id=d1)
+            ids = {slug: _service(conn, slug, name, dept, agency) for slug, name, dept, agency in (
+                ("apply", "Apply", d1, a1), ("apply-2", "apply", d1, None), ("book", "Book", d1, None),
+                ("zed", "zed", d2, None), ("claim", "Claim", d2, a1), ("none", "No figures", d1, None),
+                ("cost", "Cost only", d1, None), ("split", "No split", d2, None), ("tie", "Tie", d2, None))}
+            _measure(conn, ids["apply"], P1, 1000, 600, 5.0)
+            _measure(conn, ids["apply"], P2, 1200, 900, 4.0)
+            _measure(conn, ids["apply-2"], P2, 1200, 300, 7.5)
+            _measure(conn, ids["book"], P1, 50, 50)
+            _measure(conn, ids["zed"], P2, 9000, 0, 1.25)
+            _measure(conn, ids["claim"], P2, 1200, 600)
+            _measure(conn, ids["cost"], P2, cost=3.0)
+            _measure(conn, ids["split"], P2, 700, unspecified=True)
+            _measure(conn, ids["tie"], P1, 1000, 500, 5.0)
+            refresh_rollups(conn)
+        yield {"ids": ids, "d1": d1, "d2": d2, "a1": a1}
+        engine.dispose()
+
+
+class _sqlite:
+    def __init__(self, folder):
+        self.url = f"sqlite:///{folder / 'index.db'}"
+
+    def __enter__(self):
+        return self.url
+
+    def __exit__(self, *_):
+        make_engine(self.url).dispose()
+
+
+def assert_whole_index_right(every_case=False):
+    """The index as Python sorts it (every filter and period when `every_case`), and the counts."""
+    filters = (("", "d1", None), ("", "d2", None), ("", None, "a1"))
+    if every_case:
+        filters += (("", "d1", "a1"), ("APP", None, None), ("", "d3", None))
+    for period_id in (None, P1.id, P2.id, "2011-03") if every_case else (None, P2.id):
+        assert_index_as_python_sorts(period_id, page_size=4)
+        for chosen in filters:
+            assert_index_as_python_sorts(period_id, *chosen)
+    assert_index_as_python_sorts(P2.id, "", "d1", None, page_size=2)
+    assert_counts_right()
+
+
+def test_the_small_index_is_a_python_sort_with_ties_and_missing_figures(small):
+    assert_whole_index_right(every_case=True)
+    assert figures.service_index_count.uncached() == len(small["ids"])
+    assert list(figures.service_index.uncached(P2.id)["slug"])[:4] == ["zed", "apply", "apply-2", "claim"]
+    assert list(figures.service_index.uncached(P2.id)["slug"])[-4:] == ["book", "cost", "none", "tie"]
+
+
+def test_a_service_added_is_listed_and_counted(small):
+    with get_engine().begin() as conn:
+        added = _service(conn, "added", "Added", small["d2"], small["a1"])
+        _measure(conn, added, P2, 1200, 1200, 2.0)
+        empty = _service(conn, "also", "also added", small["d1"])
+        refresh_rollups(conn, [added, empty])
+    assert_whole_index_right()
+    assert "added" in list(figures.service_index.uncached(P2.id, department="d2")["slug"])
+    assert list(figures.service_index.uncached(None, department="d1")["slug"])[-1] == "none"
+    assert figures.service_index_count.uncached("", "d2", None) == 5
+
+
+def test_replaced_measurements_move_a_service(small):
+    service = small["ids"]["book"]
+    with get_engine().begin() as conn:
+        conn.execute(delete(measurements).where(measurements.c.service_id == service))
+        _measure(conn, service, P2, 99_999, 10, 0.5)
+        refresh_rollups(conn, [service])
+    assert_whole_index_right()
+    assert list(figures.service_index.uncached(None)["slug"])[0] == "book"
+
+
+def test_a_service_moved_to_another_department_follows(small):
+    service = small["ids"]["apply"]
+    with get_engine().begin() as conn:
+        conn.execute(update(services).where(services.c.id == service).values(department_id=small["d2"], agency_id=None))
+        refresh_rollups(conn, [service])
+    assert_whole_index_right()
+    assert "apply" not in list(figures.service_index.uncached(department="d1")["slug"])
+    assert list(figures.service_index.uncached(agency="a1")["slug"]) == ["claim"]
