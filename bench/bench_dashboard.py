@@ -1,6 +1,7 @@
 """Server time of the callbacks behind a filter change, on a service dashboard and on the index.
 
-The same Python callback functions the Dash app registers (pages.service.change_period; on the index
+The same Python callback functions the Dash app registers (pages.service.change_period, and
+pages.service.change_comparison for the year-before overlay, which redraws the charts; on the index
 pages.index.agencies_of_department + show_services, which a department change fires together), called
 inside the app's Flask request context with the app's real cache (FileSystemCache in a temp dir, or
 Redis when REDIS_URL is set):
@@ -50,10 +51,14 @@ def cases(slug: str, department: str) -> dict:
     def service_period():
         return service.change_period(year, [], slug)
 
+    def service_overlay():
+        return service.change_comparison(["year-before"], year, slug)
+
     def index_department():
         options, agency = index.agencies_of_department(department, "")
         return index.show_services("", department, agency, latest, sort)
     return {f"service page: year -> {year}": (service_period, lambda: naive_service(slug, year)),
+            f"service page: year before on, {year}": (service_overlay, lambda: naive_service(slug, year)),
             f"index: department -> {department}, {latest}": (index_department,
                                                              lambda: naive_index(department, latest))}
 
@@ -150,7 +155,7 @@ def measure(count: int, slug: str, runs: int, naive_runs: int) -> dict:
         cold_p = percentiles(cold_times[1:])
         floor = percentiles(raw_floor(engine, cold, runs))
         naive_p = percentiles(timed(naive, naive_runs))
-        found[name.split(":")[0]] = {"warm": warm, "cold": cold_p, "floor": floor, "naive": naive_p}
+        found[name.split(" -> ")[0].split(",")[0]] = {"warm": warm, "cold": cold_p, "floor": floor, "naive": naive_p}
         print(f"  {name}")
         for label, (p50, p95) in (("warm cache", warm), ("cold cache", cold_p), ("raw-SQL floor", floor),
                                   (f"naive pandas ({naive_runs} runs)", naive_p)):
@@ -178,7 +183,7 @@ def main() -> None:
         print(f"\n  N={big:,} / N={small:,}, p95:")
         for name in results[small]:
             ratios = {k: results[big][name][k][1] / results[small][name][k][1] for k in ("warm", "cold", "floor", "naive")}
-            print(f"    {name:14} " + "  ".join(f"{k} {v:.2f}x" for k, v in ratios.items()))
+            print(f"    {name:30} " + "  ".join(f"{k} {v:.2f}x" for k, v in ratios.items()))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.chart_card import base_layout, highlight_category
+from components.chart_card import highlight_category, new_figure
 from components.palette import DARK_BLUE, channel_colour
 from components.year_before import YEAR_BEFORE, add_year_before, is_year_before, overlay_year_before  # noqa: F401
 from domain.channels import channel_name, channel_order
@@ -31,12 +31,14 @@ def channel_frame(volumes: pd.DataFrame) -> pd.DataFrame:
     """Wide frame: a row per period, a column per channel (by name), and Total."""
     if volumes.empty:
         return pd.DataFrame(columns=PERIOD_COLUMNS + ["Total"])
-    wide = volumes.pivot_table(index="period", columns="channel", values="volume", aggfunc="sum")
-    wide = wide.reindex(columns=channel_order(wide.columns)).sort_index()
-    frame = pd.DataFrame(_period_columns(wide.index))
-    for channel in wide.columns:
-        frame[channel_name(channel)] = wide[channel].values
-    frame["Total"] = wide.sum(axis=1, min_count=1).values
+    cells: dict[str, dict] = {}  # channel -> period -> volume (a pivot, ten times quicker than pandas')
+    for period, channel, volume in zip(volumes["period"], volumes["channel"], volumes["volume"]):
+        by_period = cells.setdefault(channel, {})
+        by_period[period] = by_period.get(period, 0) + volume
+    periods = sorted({period for by_period in cells.values() for period in by_period})
+    columns = {channel_name(c): [cells[c].get(p, float("nan")) for p in periods] for c in channel_order(cells)}
+    frame = pd.DataFrame({**_period_columns(periods), **columns})
+    frame["Total"] = frame[list(columns)].sum(axis=1, min_count=1)
     return suppress_parts_of_total(frame, channel_series(frame), "Total")
 
 
@@ -48,31 +50,26 @@ def channel_series(frame: pd.DataFrame) -> list[str]:
 def channel_figure(frame: pd.DataFrame, selected: str | None, illustrative: set[str] = frozenset(),
                    y_title: str = "Transactions in the year") -> go.Figure:
     """Stacked bars of a channel frame; the x axis is its first column, `selected` is shaded."""
-    figure = go.Figure()
     names = {channel_name(c): c for c in ["digital", "phone", "paper", "face_to_face", "unspecified"]}
-    labels = frame.iloc[:, 0]
+    labels = list(frame.iloc[:, 0])
+    bars = []
     for series in channel_series(frame):
         label = f"{series} (illustrative)" if series in illustrative else series
-        figure.add_bar(x=labels, y=numeric(frame[series]), name=label,
-                       marker_color=channel_colour(names.get(series, series)),
-                       hovertemplate="%{y:,.0f}<extra>" + label + "</extra>")
-    figure.update_layout(barmode="stack")
-    base_layout(figure, y_title, "~s")
-    return highlight_category(figure, list(labels), selected)
+        bars.append({"type": "bar", "x": labels, "y": numeric(frame[series]), "name": label,
+                     "marker": {"color": channel_colour(names.get(series, series))},
+                     "hovertemplate": "%{y:,.0f}<extra>" + label + "</extra>"})
+    return highlight_category(new_figure(bars, y_title, "~s", barmode="stack"), labels, selected)
 
 
 def line_figure(frame: pd.DataFrame, column: str, name: str, selected: str | None,
                 percent: bool = True) -> go.Figure:
     """One line of a frame's `column` against its first column (a percentage from 0 to 100)."""
-    labels = frame.iloc[:, 0]
-    figure = go.Figure(go.Scatter(
-        x=labels, y=numeric(frame[column]), mode="lines+markers", name=name,
-        line={"color": DARK_BLUE, "width": 3}, marker={"size": 8},
-        hovertemplate=("%{y:.2f}%" if percent else "%{y:,.0f}") + "<extra>" + name + "</extra>"))
-    base_layout(figure, column)
-    if percent:
-        figure.update_yaxes(range=[0, 100], ticksuffix="%")
-    return highlight_category(figure, list(labels), selected)
+    labels = list(frame.iloc[:, 0])
+    line = {"type": "scatter", "x": labels, "y": numeric(frame[column]), "mode": "lines+markers", "name": name,
+            "line": {"color": DARK_BLUE, "width": 3}, "marker": {"size": 8},
+            "hovertemplate": ("%{y:.2f}%" if percent else "%{y:,.0f}") + "<extra>" + name + "</extra>"}
+    axis = {"range": [0, 100], "ticksuffix": "%"} if percent else {}
+    return highlight_category(new_figure([line], column, **axis), labels, selected)
 
 
 def channel_summary(frame: pd.DataFrame, selected: YearEnding) -> str:

@@ -81,15 +81,14 @@ def hidden_parts(parts: dict, total) -> tuple[set, bool]:
 
 
 def suppress_parts_of_total(frame: pd.DataFrame, parts: list[str], total: str) -> pd.DataFrame:
-    """`hidden_parts` applied to every row of a frame."""
-    out = frame.copy()
-    for column in [*parts, total]:
-        out[column] = out[column].astype(object)
-    for index, row in frame.iterrows():
-        hidden, hide_total = hidden_parts({p: row[p] for p in parts}, row[total])
+    """`hidden_parts` applied to every row of a frame (its parts and total become object columns)."""
+    columns = {column: frame[column].astype(object).tolist() for column in [*parts, total]}
+    rows = zip(*(columns[p] for p in parts)) if parts else [()] * len(frame)
+    for i, (values, whole) in enumerate(zip(rows, columns[total])):
+        hidden, hide_total = hidden_parts(dict(zip(parts, values)), whole)
         for part in hidden:
-            out.at[index, part] = SUPPRESSED
+            columns[part][i] = SUPPRESSED
         if hide_total:
-            out.at[index, total] = SUPPRESSED
-    return out
-
+            columns[total][i] = SUPPRESSED
+    changed = pd.DataFrame(columns, index=frame.index, dtype=object)
+    return pd.concat([frame.drop(columns=list(columns)), changed], axis=1)[frame.columns]

@@ -1,9 +1,10 @@
 """A service's dashboard: KPI tiles for a chosen year, volume by channel and digital take-up."""
 import dash
 from dash import Input, Output, State, callback, dcc, html
+from dash.exceptions import PreventUpdate
 
 from components.annotations import notes_list
-from components.chart_card import chart_card
+from components.chart_card import chart_card, highlight_patch
 from components.exports import Export, frame_span
 from components.kpi import kpi_tile, kpi_tiles
 from components.layout import breadcrumbs
@@ -100,17 +101,23 @@ def _about(service):
 
 
 def _figures(slug, selected, year_before, service, figures):
-    """What the chosen year changes: the KPIs and the two charts that highlight it. The service's
-    row and figures are read once by the caller and passed down."""
+    """The KPIs of the chosen year and the two charts that highlight it. The service's row and
+    figures are read once by the caller and passed down."""
     if selected is None:
         return html.P("This service has not reported any transactions.", className="govuk-body")
     illustrative = illustrative_metrics(slug)
-    return [
-        html.H2(f"Key figures: {selected.phrase}", className="govuk-heading-l", id="kpis-heading"),
-        _kpis(figures, selected, illustrative),
-        _channel_chart(slug, selected, year_before, service, illustrative),
-        _take_up_chart(slug, selected, year_before, service, figures),
-    ]
+    return [html.Div(_kpi_block(figures, selected, illustrative), id="service-kpis"),
+            html.Div(_charts(slug, selected, year_before, service, figures, illustrative), id="service-charts")]
+
+
+def _kpi_block(figures, selected, illustrative):
+    return [html.H2(f"Key figures: {selected.phrase}", className="govuk-heading-l", id="kpis-heading"),
+            _kpis(figures, selected, illustrative)]
+
+
+def _charts(slug, selected, year_before, service, figures, illustrative):
+    return [_channel_chart(slug, selected, year_before, service, illustrative),
+            _take_up_chart(slug, selected, year_before, service, figures)]
 
 
 def _kpis(figures, selected, illustrative):
@@ -129,6 +136,7 @@ def _kpis(figures, selected, illustrative):
 
 CHANNEL_NOTE = ("Digital and total transactions are as reported. The split of the other transactions between "
                 "phone, paper and face to face is illustrative: generated for this demo, not reported.")
+TAKE_UP = "Digital take-up (%)"
 TAKE_UP_NOTE = "Digital take-up is digital transactions as a share of all transactions whose channel is reported."
 
 
@@ -141,8 +149,7 @@ def channels_export(slug: str, selected: YearEnding | None = None, year_before: 
         return None
     metrics = illustrative_metrics(slug) if metrics is None else metrics
     illustrative = {channel_name(c) for c in ILLUSTRATIVE_CHANNELS} if "transactions" in metrics else set()
-    frame = channel_frame(channel_volumes(slug))
-    frame = add_year_before(frame, "Total") if year_before else frame
+    frame = _channel_frame(slug, year_before)
     figure = channel_figure(frame, selected.short_label if selected else None, illustrative)
     return _annotated(Export(f"Transactions by channel: {service['name']}", frame_span(frame), frame,
                              notes=(CHANNEL_NOTE,) if illustrative else (),
@@ -156,13 +163,21 @@ def take_up_export(slug: str, selected: YearEnding | None = None, year_before: b
     service = service or get_service(slug)
     if service is None:
         return None
-    frame = take_up_frame(service_figures(slug) if figures is None else figures)
-    column = "Digital take-up (%)"
-    frame = add_year_before(frame, column) if year_before else frame
+    frame = _take_up_frame(service_figures(slug) if figures is None else figures, year_before)
     figure = take_up_figure(frame, selected)
     return _annotated(Export(f"Digital take-up: {service['name']}", frame_span(frame), frame, notes=(TAKE_UP_NOTE,),
-                             figure=overlay_year_before(figure, frame, column) if year_before else figure,
+                             figure=overlay_year_before(figure, frame, TAKE_UP) if year_before else figure,
                              filename=f"{slug}-digital-take-up"), slug)
+
+
+def _channel_frame(slug: str, year_before: bool):
+    frame = channel_frame(channel_volumes(slug))
+    return add_year_before(frame, "Total") if year_before else frame
+
+
+def _take_up_frame(figures, year_before: bool):
+    frame = take_up_frame(figures)
+    return add_year_before(frame, TAKE_UP) if year_before else frame
 
 
 def _annotated(export: Export, slug: str) -> Export:
@@ -192,8 +207,7 @@ def _channel_chart(slug, selected, year_before, service=None, illustrative=None)
                        "Transactions in the year, by channel",
                        {c: count_cell for c in frame.columns if c not in ("Year ending", "Period start", "Period end")},
                        row_header="Year ending", table_id="channels-table")
-    return chart_card("channels", "Transactions by channel", export.figure, channel_summary(frame, selected)
-                      + year_before_summary(frame, "Total", format_count, selected.short_label), table,
+    return chart_card("channels", "Transactions by channel", export.figure, _channel_summary(frame, selected), table,
                       export_links("service-channels", service=slug, compare=compare_param(year_before)),
                       _card_notes(export, "channels"))
 
@@ -206,10 +220,17 @@ def _take_up_chart(slug, selected, year_before, service=None, figures=None):
                        {"Digital transactions": count_cell, "Transactions with a reported channel": count_cell,
                         "Digital take-up (%)": percent, "Digital take-up (%)" + ", a year before": percent},
                        row_header="Year ending", table_id="take-up-table")
-    return chart_card("take-up", "Digital take-up", export.figure, take_up_summary(frame, selected)
-                      + year_before_summary(frame, "Digital take-up (%)", percent_text, selected.short_label), table,
+    return chart_card("take-up", "Digital take-up", export.figure, _take_up_summary(frame, selected), table,
                       export_links("service-take-up", service=slug, compare=compare_param(year_before)),
                       _card_notes(export, "take-up"))
+
+
+def _channel_summary(frame, selected):
+    return channel_summary(frame, selected) + year_before_summary(frame, "Total", format_count, selected.short_label)
+
+
+def _take_up_summary(frame, selected):
+    return take_up_summary(frame, selected) + year_before_summary(frame, TAKE_UP, percent_text, selected.short_label)
 
 
 def _explore(slug):
@@ -262,35 +283,59 @@ def _source_note(service):
 
 
 @callback(
-    Output("service-figures", "children"),
+    Output("service-kpis", "children"),
+    Output("channels-summary", "children"),
+    Output("take-up-summary", "children"),
+    Output("channels-graph", "figure"),
+    Output("take-up-graph", "figure"),
     Output("service-query", "data"),
     Input("service-period", "value"),
-    Input("service-compare", "value"),
+    State("service-compare", "value"),
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
 def change_period(period_id, compare, slug):
+    """A year change redraws the KPIs and the charts' summaries, and moves the charts' shading; the
+    charts' data and tables do not depend on the year, so they are not sent again."""
     figures = service_figures(slug)
     periods = periods_with_transactions(figures)
     selected = _selected(periods, period_id)
+    if selected is None:
+        raise PreventUpdate  # no year to choose: the layout says the service reports nothing
     year_before = wants_year_before(compare)
-    state = {"period": selected.id if selected else None, "compare": compare_param(year_before)}
-    return (_figures(slug, selected, year_before, get_service(slug), figures),
-            query_string(state, {"period": periods[0].id if periods else None}))
+    channels, take_up = _channel_frame(slug, year_before), _take_up_frame(figures, year_before)
+    return (_kpi_block(figures, selected, illustrative_metrics(slug)),
+            _channel_summary(channels, selected), _take_up_summary(take_up, selected),
+            highlight_patch(list(channels["Year ending"]), selected.short_label),
+            highlight_patch(list(take_up["Year ending"]), selected.short_label),
+            _query(selected, year_before, periods))
 
 
 @callback(
+    Output("service-charts", "children"),
     Output("service-sent", "children"),
+    Output("service-query", "data", allow_duplicate=True),
     Input("service-compare", "value"),
+    State("service-period", "value"),
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
-def change_comparison(compare, slug):
-    """The sent data's charts follow the year-before overlay only (not the chosen year)."""
-    service = get_service(slug)
-    if service is None or not periods_with_transactions(service_figures(slug)):
-        return None  # as the layout: no figures, no charts
-    return _sent_data(slug, wants_year_before(compare), service)
+def change_comparison(compare, period_id, slug):
+    """The year-before overlay redraws the charts, and the sent data's charts (which do not follow
+    the chosen year)."""
+    service, figures = get_service(slug), service_figures(slug)
+    periods = periods_with_transactions(figures)
+    selected = _selected(periods, period_id)
+    if service is None or selected is None:
+        raise PreventUpdate  # as the layout: no figures, no charts
+    year_before = wants_year_before(compare)
+    return (_charts(slug, selected, year_before, service, figures, illustrative_metrics(slug)),
+            _sent_data(slug, year_before, service), _query(selected, year_before, periods))
+
+
+def _query(selected, year_before, periods) -> str:
+    state = {"period": selected.id, "compare": compare_param(year_before)}
+    return query_string(state, {"period": periods[0].id})
 
 
 mirror_to_address_bar("service-query")

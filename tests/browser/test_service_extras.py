@@ -9,7 +9,7 @@ from data_access.db import get_engine
 from data_access.figures import service_figures
 from data_access.users import create_user
 from domain.periods import YearEnding
-from tests.browser.helpers import download_csv, plotted, wait_for_query
+from tests.browser.helpers import choose, download_csv, plotted, wait_for_query
 
 pytestmark = pytest.mark.browser
 SERVICE = "vehicle-tax-renewals"
@@ -57,3 +57,31 @@ def test_an_editor_adds_a_note_that_shows_on_the_charts(page, sqlite_server, sql
     with get_engine().begin() as conn:  # the shared database's other tests number their own notes
         for added in [n for n in service_annotations.uncached(SERVICE) if n["text"] == text]:
             delete_annotation(conn, SERVICE, added["id"])
+
+
+SHADED = """id => { const plot = document.querySelector('#' + id + ' .js-plotly-plot');
+                    const shade = plot._fullLayout.shapes[0];
+                    return shade.visible ? plot._fullLayout.xaxis._categories[shade.x0 + 0.5] : null; }"""
+
+
+def test_a_year_change_moves_the_shading_and_keeps_the_charts(page, sqlite_server):
+    page.goto(f"{sqlite_server}/services/{SERVICE}?compare=year-before")
+    page.wait_for_selector("#take-up-graph .js-plotly-plot")
+    assert page.evaluate(SHADED, "channels-graph") == page.evaluate(SHADED, "take-up-graph") == "Sep 2017"
+    before = {graph: plotted(page, graph) for graph in ("channels-graph", "take-up-graph")}
+    page.evaluate("() => document.querySelectorAll('.js-plotly-plot').forEach(p => { p.dataset.kept = 'yes'; })")
+
+    choose(page, "service-period", "Year to June 2016")
+    expect(page.locator("#kpis-heading")).to_have_text("Key figures: year to June 2016")
+    wait_for_query(page, {"period": "2016-06", "compare": "year-before"})
+    expect(page.locator("#take-up-summary")).to_contain_text("in the year to June 2016")
+    expect(page.locator("#channels-summary")).to_contain_text("In the year to June 2016 there were")
+    page.wait_for_function(f"() => ({SHADED})('take-up-graph') === 'Jun 2016'")
+    assert page.evaluate(SHADED, "channels-graph") == "Jun 2016"
+    # the same plots, redrawn in place: the same traces (the year before's included), the same height
+    assert page.evaluate("() => Array.from(document.querySelectorAll('.js-plotly-plot'), p => p.dataset.kept)") \
+        == ["yes", "yes"]
+    assert {graph: plotted(page, graph) for graph in before} == before
+    assert "Digital take-up, a year before" in before["take-up-graph"]
+    for graph in before:
+        assert page.locator(f"#{graph} .js-plotly-plot").bounding_box()["height"] == 380
