@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from domain.suppression import SUPPRESSED, suppress_columns
@@ -22,19 +23,23 @@ TOTAL_COLUMNS = ["volume", "channel_volume", "digital_volume", "costed_volume", 
                  "started", "completed", *RATING_COLUMNS]
 
 
-def _ratio(numerator, denominator):
+# The formulas work on a dict of float arrays, one per total (numpy: a tenth of pandas' time).
+Totals = dict[str, np.ndarray]
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
     """numerator / denominator, NaN where the denominator is missing or zero."""
-    num = pd.to_numeric(numerator, errors="coerce")
-    den = pd.to_numeric(denominator, errors="coerce")
-    return num / den.where(den != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator != 0, numerator / denominator, np.nan)
 
 
-def _responses(t: pd.DataFrame) -> pd.Series:
-    return t[RATING_COLUMNS].sum(axis=1, min_count=1)
+def _responses(t: Totals) -> np.ndarray:
+    ratings = np.vstack([t[column] for column in RATING_COLUMNS])
+    return np.where(np.isnan(ratings).all(axis=0), np.nan, np.nansum(ratings, axis=0))
 
 
-def _satisfaction(t: pd.DataFrame) -> pd.Series:
-    weighted = sum(t[f"rating_{r}"].fillna(0) * r for r in RATINGS)
+def _satisfaction(t: Totals) -> np.ndarray:
+    weighted = sum(np.nan_to_num(t[f"rating_{r}"]) * r for r in RATINGS)
     mean_rating = _ratio(weighted, _responses(t))
     return (mean_rating - 1) / 4
 
@@ -69,7 +74,7 @@ class Metric:
     name: str
     unit: str  # "count", "gbp" or "percent"
     definition: str
-    compute: Callable[[pd.DataFrame], pd.Series]
+    compute: Callable[[Totals], np.ndarray]
     higher_is_better: bool | None = None
     count: str | None = None  # the count of people or events behind it, which must not be small
 
@@ -111,7 +116,7 @@ METRICS = {m.id: m for m in [
            lambda t: t["volume"], True, "volume"),
     Metric("total_cost", "Total cost", "gbp",
            "Transactions × cost per transaction, as supplied by the department.",
-           lambda t: t["total_cost"].where(t["costed_volume"] > 0), None, "costed_volume"),
+           lambda t: np.where(t["costed_volume"] > 0, t["total_cost"], np.nan), None, "costed_volume"),
     Metric("cost_per_transaction", "Cost per transaction", "gbp",
            "Total cost ÷ transactions with a reported cost (volume-weighted across services).",
            lambda t: _ratio(t["total_cost"], t["costed_volume"]), False),
@@ -132,14 +137,11 @@ KPI_ORDER = ["transactions", "total_cost", "cost_per_transaction", "digital_take
 
 def kpis(totals: pd.DataFrame) -> pd.DataFrame:
     """Add a column per KPI to a frame of additive totals (one row per period or service)."""
-    out = totals.copy()
-    for column in TOTAL_COLUMNS:
-        if column not in out:
-            out[column] = float("nan")
-    for metric_id in KPI_ORDER:
-        out[metric_id] = METRICS[metric_id].compute(out).astype(float)
-    out["responses"] = _responses(out)
-    return out
+    missing = {column: float("nan") for column in TOTAL_COLUMNS if column not in totals}
+    out = totals.assign(**missing) if missing else totals.copy()
+    t = {column: pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float) for column in TOTAL_COLUMNS}
+    figures = {metric_id: METRICS[metric_id].compute(t).astype(float) for metric_id in KPI_ORDER}
+    return out.assign(**figures, responses=_responses(t))
 
 
 def suppress_kpis(frame: pd.DataFrame) -> pd.DataFrame:
