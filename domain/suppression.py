@@ -35,11 +35,13 @@ def suppress(value, count=None):
 
 
 def suppress_columns(frame: pd.DataFrame, columns, counts: pd.Series | None = None) -> pd.DataFrame:
-    """Suppress cells of `columns` that are small counts (or whose row's `counts` is small)."""
-    out = frame.copy()
+    """Suppress cells of `columns` that are small counts (or whose row's `counts` is small): a copy
+    of `frame`, or `frame` itself when no cell is small."""
+    out = frame  # copied only when a cell changes
     for column in columns:
         small = (counts if counts is not None else out[column]).map(is_small)
         if small.any():
+            out = out.copy() if out is frame else out
             out[column] = out[column].astype(object).where(~small, SUPPRESSED)
     return out
 
