@@ -15,7 +15,9 @@ from data_access.cache import memoized
 from data_access.db import get_engine
 from data_access.schema import TOTALS, organisations, services
 from data_access.schema import measurements as m
+from data_access.schema import scope_channel_totals as scope_channels
 from data_access.schema import scope_period_totals as scope_totals
+from data_access.schema import service_channel_totals as service_channels
 from data_access.schema import service_period_totals as service_totals
 from data_access.services import agency as agency_org
 from data_access.services import department as department_org
@@ -23,8 +25,6 @@ from data_access.services import SERVICE_COLUMNS, services_query
 from domain.channels import channel_order
 from domain.metrics import kpis
 from domain.periods import YearEnding
-
-_TRANSACTIONS = m.c.metric == "transactions"
 
 
 def _frame(query) -> pd.DataFrame:
@@ -89,13 +89,28 @@ def service_figures(slug: str) -> pd.DataFrame:
     return scope_figures("service", slug)
 
 
+def _channel_rows(kind: str, slug: str | None):
+    """The channel rollup's table and a condition on it: the rows of one scope."""
+    if kind == "service":
+        service = select(services.c.id).where(services.c.slug == slug).scalar_subquery()
+        return service_channels, service_channels.c.service_id == service
+    t = scope_channels
+    if kind == "all":
+        return t, t.c.scope == "all"
+    if kind not in ("department", "agency"):
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
+    organisation = select(organisations.c.id).where(organisations.c.slug == slug).scalar_subquery()
+    return t, (t.c.scope == kind) & (t.c.organisation_id == organisation)
+
+
 @memoized
 def scope_channel_volumes(kind: str, slug: str | None = None) -> pd.DataFrame:
-    """Transactions per period and channel in a scope: period, channel, volume, illustrative."""
-    query = (select(m.c.period_end, m.c.dimension.label("channel"), func.sum(m.c.value).label("volume"),
-                    func.max(case((m.c.illustrative, 1), else_=0)).label("illustrative"))
-             .where(in_scope(kind, slug), _TRANSACTIONS)
-             .group_by(m.c.period_end, m.c.dimension).order_by(m.c.period_end))
+    """Transactions per period and channel in a scope: period, channel, volume, illustrative.
+    Read from the channel rollups (data_access.rollups); a period is its end, whatever its start."""
+    t, rows = _channel_rows(kind, slug)
+    query = (select(t.c.period_end, t.c.channel, func.sum(t.c.volume).label("volume"),
+                    func.max(case((t.c.illustrative, 1), else_=0)).label("illustrative"))
+             .where(rows).group_by(t.c.period_end, t.c.channel).order_by(t.c.period_end))
     frame = _with_periods(_frame(query))
     frame["illustrative"] = frame["illustrative"].astype(bool)
     order = {c: i for i, c in enumerate(channel_order(frame["channel"].unique()))}

@@ -6,7 +6,11 @@ on every query (data_access.figures); KPIs stay ratios of the sums (domain.metri
 that wrote the measurements: call it in every function that writes `measurements` or `services`, before
 `bump_generation`. Summing uses SQL SUM, so a total is NULL where nothing of its kind was measured.
 It also keeps what the services index reads instead of scanning every service: each rollup row's
-department and agency, and each organisation's count of services.
+department and agency, and each organisation's count of services; and the transactions per channel
+that the channel charts read, per (service, period, channel) and per (scope, period, channel).
+
+A service moved to another organisation is taken out of its old organisations' rows: they are found
+from the department and agency its rollup rows carried before the refresh.
 """
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, and_, case, delete, false, func, insert, literal, or_, select, true, update
 
 from data_access.schema import TOTALS, measurements as m, organisations, scope_period_totals as scope_totals
+from data_access.schema import scope_channel_totals as scope_channels
+from data_access.schema import service_channel_totals as service_channels
 from data_access.schema import service_period_totals as service_totals
 from data_access.schema import services
 from domain.channels import DIGITAL, UNSPECIFIED
@@ -87,25 +93,92 @@ SCOPE_COLUMNS = ["scope", "organisation_id", "period_start", "period_end", *TOTA
                  "services", "rating_services", "started_services"]
 
 
-def _refresh_scopes(conn: Connection, service_ids: list[int] | None) -> None:
-    organisations = {"department": services.c.department_id, "agency": services.c.agency_id}
+_ORGANISATIONS = {"department": services.c.department_id, "agency": services.c.agency_id}
+
+
+def _owners(conn: Connection, service_ids: list[int] | None, previous) -> dict[str, list[int] | None]:
+    """The departments and agencies whose rows a refresh of these services rebuilds (None: all):
+    the services' own, and `previous` ones (rows of (department_id, agency_id) read before the refresh)."""
     if service_ids is None:
-        conn.execute(delete(scope_totals))
-        chosen = {kind: None for kind in organisations}
-    else:
-        owners = conn.execute(select(services.c.department_id, services.c.agency_id)
-                              .where(services.c.id.in_(service_ids))).all()
-        chosen = {"department": sorted({d for d, _ in owners}),
-                  "agency": sorted({a for _, a in owners if a is not None})}
-        conn.execute(delete(scope_totals).where(scope_totals.c.scope == "all"))
-        for kind, ids in chosen.items():
-            conn.execute(delete(scope_totals).where(scope_totals.c.scope == kind,
-                                                    scope_totals.c.organisation_id.in_(ids)))
+        return {kind: None for kind in _ORGANISATIONS}
+    owners = [*conn.execute(select(services.c.department_id, services.c.agency_id)
+                            .where(services.c.id.in_(service_ids))).all(), *previous]
+    return {"department": sorted({d for d, _ in owners if d is not None}),
+            "agency": sorted({a for _, a in owners if a is not None})}
+
+
+def _delete_scopes(conn: Connection, table, chosen: dict[str, list[int] | None]) -> None:
+    """Delete all of government's rows, and those of the chosen organisations (all when None)."""
+    if any(ids is None for ids in chosen.values()):
+        conn.execute(delete(table))
+        return
+    conn.execute(delete(table).where(table.c.scope == "all"))
+    for kind, ids in chosen.items():
+        if ids:
+            conn.execute(delete(table).where(table.c.scope == kind, table.c.organisation_id.in_(ids)))
+
+
+def _refresh_scopes(conn: Connection, chosen: dict[str, list[int] | None]) -> None:
+    _delete_scopes(conn, scope_totals, chosen)
     columns = [scope_totals.c[name] for name in SCOPE_COLUMNS]
     conn.execute(insert(scope_totals).from_select(columns, _scope_select("all", None, None)))
-    for kind, column in organisations.items():
+    for kind, column in _ORGANISATIONS.items():
         if chosen[kind] is None or chosen[kind]:
             conn.execute(insert(scope_totals).from_select(columns, _scope_select(kind, column, chosen[kind])))
+
+
+# --- transactions per channel --------------------------------------------------------------------------
+
+def _any_illustrative(column):
+    return func.max(case((column, 1), else_=0)) == 1
+
+
+def _refresh_service_channels(conn: Connection, service_ids: list[int] | None) -> None:
+    """Per (service, period, channel): the transactions, and whether any of them is illustrative."""
+    query = delete(service_channels)
+    conn.execute(query if service_ids is None else query.where(service_channels.c.service_id.in_(service_ids)))
+    rows = (select(m.c.service_id, m.c.period_end, m.c.period_start, m.c.dimension, func.sum(m.c.value),
+                   _any_illustrative(m.c.illustrative))
+            .where(_TRANSACTIONS)
+            .group_by(m.c.service_id, m.c.period_end, m.c.period_start, m.c.dimension))
+    if service_ids is not None:
+        rows = rows.where(m.c.service_id.in_(service_ids))
+    columns = ["service_id", "period_end", "period_start", "channel", "volume", "illustrative"]
+    conn.execute(insert(service_channels).from_select([service_channels.c[c] for c in columns], rows))
+
+
+_CHANNEL_COLUMNS = ["scope", "organisation_id", "period_start", "period_end", "channel", "volume", "illustrative"]
+
+
+def _channel_scope_select(scope: str, organisation_column, organisation_ids: list[int] | None):
+    """Per (organisation, period, channel): the sums of its services' rows."""
+    t = service_channels
+    return (select(literal(scope), organisation_column, t.c.period_start, t.c.period_end, t.c.channel,
+                   func.sum(t.c.volume), _any_illustrative(t.c.illustrative))
+            .join(services, services.c.id == t.c.service_id)
+            .where(organisation_column.is_not(None),
+                   *([organisation_column.in_(organisation_ids)] if organisation_ids is not None else []))
+            .group_by(organisation_column, t.c.period_start, t.c.period_end, t.c.channel))
+
+
+def _all_channels_select():
+    """All of government: the sums of the departments' rows (every service has one department), so a
+    refresh reads a few rows per department instead of every service's."""
+    t = scope_channels
+    return (select(literal("all"), literal(None), t.c.period_start, t.c.period_end, t.c.channel,
+                   func.sum(t.c.volume), _any_illustrative(t.c.illustrative))
+            .where(t.c.scope == "department")
+            .group_by(t.c.period_start, t.c.period_end, t.c.channel))
+
+
+def _refresh_scope_channels(conn: Connection, chosen: dict[str, list[int] | None]) -> None:
+    _delete_scopes(conn, scope_channels, chosen)
+    columns = [scope_channels.c[name] for name in _CHANNEL_COLUMNS]
+    for kind, column in _ORGANISATIONS.items():
+        if chosen[kind] is None or chosen[kind]:
+            conn.execute(insert(scope_channels).from_select(
+                columns, _channel_scope_select(kind, column, chosen[kind])))
+    conn.execute(insert(scope_channels).from_select(columns, _all_channels_select()))
 
 
 def _count_services(conn: Connection) -> None:
@@ -122,13 +195,20 @@ def refresh_rollups(conn: Connection, service_ids: Iterable[int] | None = None) 
     ids = None if service_ids is None else sorted(set(service_ids))
     if ids == []:
         return
+    previous = [] if ids is None else conn.execute(
+        select(service_totals.c.department_id, service_totals.c.agency_id).distinct()
+        .where(service_totals.c.service_id.in_(ids))).all()
     query = delete(service_totals)
     conn.execute(query if ids is None else query.where(service_totals.c.service_id.in_(ids)))
     select_rows = _service_period_select(ids)
     conn.execute(insert(service_totals).from_select(
         [service_totals.c[c.name] for c in select_rows.selected_columns], select_rows))
     _mark_latest(conn, ids)
-    _refresh_scopes(conn, ids)
+    chosen = _owners(conn, ids, previous)
+    _refresh_scopes(conn, chosen)
+    _refresh_service_channels(conn, ids)
+    _refresh_scope_channels(conn, chosen)
     _count_services(conn)
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE service_period_totals, scope_period_totals, organisations")
+        conn.exec_driver_sql("ANALYZE service_period_totals, scope_period_totals, service_channel_totals, "
+                             "scope_channel_totals, organisations")

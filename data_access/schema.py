@@ -108,6 +108,33 @@ scope_period_totals = Table(
     Index(None, "scope", "organisation_id", "period_end"),
 )
 
+# Transactions per channel (metric `transactions`, dimension = channel): per (service, period, channel),
+# and per (scope, period, channel) for all of government, each department and each agency. The channel
+# charts read these (data_access.figures.scope_channel_volumes). `illustrative`: some of the volume is.
+
+service_channel_totals = Table(
+    "service_channel_totals", metadata,
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    Column("period_end", Date, primary_key=True),  # exclusive
+    Column("period_start", Date, primary_key=True),
+    Column("channel", String(60), primary_key=True),
+    Column("volume", Float, nullable=False),
+    Column("illustrative", Boolean, nullable=False),
+)
+
+scope_channel_totals = Table(
+    "scope_channel_totals", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scope", String(20), nullable=False),  # all, department or agency
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("channel", String(60), nullable=False),
+    Column("volume", Float, nullable=False),
+    Column("illustrative", Boolean, nullable=False),
+    Index(None, "scope", "organisation_id", "period_end"),
+)
+
 # --- the data API: data sets of records (Backdrop's model), their write tokens and an audit log ---
 
 JSON_DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
