@@ -94,13 +94,19 @@ service_period_totals = Table(
 
 SCOPE_KINDS = ("all", "department", "agency")
 
+
+def _scope_period_columns() -> list[Column]:
+    """What names a row of a scope's rollup: the scope, its organisation and the period."""
+    return [Column("id", Integer, primary_key=True),
+            Column("scope", String(20), nullable=False),  # all, department or agency
+            Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
+            Column("period_start", Date, nullable=False),
+            Column("period_end", Date, nullable=False)]
+
+
 scope_period_totals = Table(
     "scope_period_totals", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("scope", String(20), nullable=False),  # all, department or agency
-    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
-    Column("period_start", Date, nullable=False),
-    Column("period_end", Date, nullable=False),
+    *_scope_period_columns(),
     *[Column(name, Float) for name in TOTALS],
     Column("services", Integer, nullable=False),  # services reporting transactions
     Column("rating_services", Integer, nullable=False),  # ... ratings
@@ -124,11 +130,7 @@ service_channel_totals = Table(
 
 scope_channel_totals = Table(
     "scope_channel_totals", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("scope", String(20), nullable=False),  # all, department or agency
-    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
-    Column("period_start", Date, nullable=False),
-    Column("period_end", Date, nullable=False),
+    *_scope_period_columns(),
     Column("channel", String(60), nullable=False),
     Column("volume", Float, nullable=False),
     Column("illustrative", Boolean, nullable=False),
