@@ -64,6 +64,17 @@ def postgresql_schema(prefix: str):
         admin.dispose()
 
 
+@contextlib.contextmanager
+def empty_database(kind: str, prefix: str, folder: Path):
+    """The URL of an empty database of `kind`: a PostgreSQL schema of its own (see
+    `postgresql_schema`), or a SQLite file in `folder`."""
+    if kind == "postgresql":
+        with postgresql_schema(prefix) as url:
+            yield url
+    else:
+        yield f"sqlite:///{folder / (prefix + '.db')}"
+
+
 @pytest.fixture(scope="session")
 def postgresql_url():
     with postgresql_schema("pp_test") as url:

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import case, delete, func, insert, select, update
 
 from data_access import figures
-from data_access.db import get_engine, make_engine
+from data_access.db import get_engine
 from data_access.migrate import upgrade
 from data_access.rollups import refresh_rollups
 from data_access.schema import measurements as m
 from data_access.schema import organisations, scope_channel_totals, service_channel_totals, services
 from domain.channels import channel_order
 from domain.periods import YearEnding
-from tests.conftest import postgresql_schema
+from tests.conftest import empty_database
 from tests.data_access.test_rollups import assert_rollups_match
 
 COLUMNS = ["period_end", "channel", "volume", "illustrative", "period"]
@@ -158,20 +158,10 @@ def _small_database(conn):
     return {"ids": ids, "d1": d1, "d2": d2, "a1": a1, "a2": a2}
 
 
-class _sqlite:
-    def __init__(self, folder):
-        self.url = f"sqlite:///{folder / 'channels.db'}"
-
-    def __enter__(self):
-        return self.url
-
-    def __exit__(self, *_):
-        make_engine(self.url).dispose()
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def small(request, tmp_path, monkeypatch):
-    with postgresql_schema("pp_channels") if request.param == "postgresql" else _sqlite(tmp_path) as url:
+    with empty_database(request.param, "pp_channels", tmp_path) as url:
         monkeypatch.setenv("DATABASE_URL", url)
         engine = get_engine()
         with engine.begin() as conn:
@@ -232,7 +222,7 @@ def test_a_service_moved_to_another_department_leaves_its_old_one(small):
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_the_migration_builds_the_channel_rollups_of_data_already_stored(kind, tmp_path, monkeypatch):
-    with postgresql_schema("pp_channels") if kind == "postgresql" else _sqlite(tmp_path) as url:
+    with empty_database(kind, "pp_channels", tmp_path) as url:
         monkeypatch.setenv("DATABASE_URL", url)
         engine = get_engine()
         with engine.begin() as conn:

@@ -13,14 +13,14 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 
 from data_access import figures
-from data_access.db import get_engine, make_engine
+from data_access.db import get_engine
 from data_access.migrate import upgrade
 from data_access.rollups import refresh_rollups
 from data_access.schema import measurements, organisations, services
 from data_access.schema import service_period_totals as service_totals
 from data_access.services import agencies, departments, service_count
 from domain.periods import YearEnding
-from tests.conftest import postgresql_schema
+from tests.conftest import empty_database
 
 SORTS = figures.INDEX_SORTS
 
@@ -175,8 +175,7 @@ def _service(conn, slug, name, department, agency=None):
 def small(request, tmp_path, monkeypatch):
     """A database of a few services built to tie and to miss figures: names equal but for case, equal
     volumes, a service with a cost and no transactions, one with no channel split, one with nothing."""
-    with (postgresql_schema("pp_index") if request.param == "postgresql"
-          else _sqlite(tmp_path)) as url:
+    with empty_database(request.param, "pp_index", tmp_path) as url:
         monkeypatch.setenv("DATABASE_URL", url)
         engine = get_engine()
         with engine.begin() as conn:
@@ -203,16 +202,6 @@ def small(request, tmp_path, monkeypatch):
         yield {"ids": ids, "d1": d1, "d2": d2, "a1": a1}
         engine.dispose()
 
-
-class _sqlite:
-    def __init__(self, folder):
-        self.url = f"sqlite:///{folder / 'index.db'}"
-
-    def __enter__(self):
-        return self.url
-
-    def __exit__(self, *_):
-        make_engine(self.url).dispose()
 
 
 def assert_whole_index_right(every_case=False):
