@@ -55,6 +55,12 @@ def _service_period_select(service_ids: list[int] | None):
     return query
 
 
+def _delete_services(conn: Connection, table, service_ids: list[int] | None) -> None:
+    """Delete the rows of these services from a service rollup (all rows when None)."""
+    query = delete(table)
+    conn.execute(query if service_ids is None else query.where(table.c.service_id.in_(service_ids)))
+
+
 def _mark_latest(conn: Connection, service_ids: list[int] | None) -> None:
     """`latest` is true on each service's latest period with transactions (the index's default year)."""
     other = service_totals.alias("other")
@@ -67,6 +73,13 @@ def _mark_latest(conn: Connection, service_ids: list[int] | None) -> None:
     if service_ids is not None:
         query = query.where(service_totals.c.service_id.in_(service_ids))
     conn.execute(query)
+
+
+def _of_organisations(query, table, organisation_column, organisation_ids: list[int] | None):
+    """A query of a service rollup `table` narrowed to the services that have an organisation of the
+    kind `organisation_column` names (departments or agencies), these ones only unless None."""
+    query = query.join(services, services.c.id == table.c.service_id).where(organisation_column.is_not(None))
+    return query if organisation_ids is None else query.where(organisation_column.in_(organisation_ids))
 
 
 def _scope_select(scope: str, organisation_column, organisation_ids: list[int] | None):
@@ -82,11 +95,7 @@ def _scope_select(scope: str, organisation_column, organisation_ids: list[int] |
                     func.count(t.c.started).label("started_services"))
              .group_by(*([organisation_column] if organisation_column is not None else []),
                        t.c.period_start, t.c.period_end))
-    if organisation_column is not None:
-        query = query.join(services, services.c.id == t.c.service_id).where(organisation_column.is_not(None))
-        if organisation_ids is not None:
-            query = query.where(organisation_column.in_(organisation_ids))
-    return query
+    return query if organisation_column is None else _of_organisations(query, t, organisation_column, organisation_ids)
 
 
 SCOPE_COLUMNS = ["scope", "organisation_id", "period_start", "period_end", *TOTALS,
@@ -135,8 +144,7 @@ def _any_illustrative(column):
 
 def _refresh_service_channels(conn: Connection, service_ids: list[int] | None) -> None:
     """Per (service, period, channel): the transactions, and whether any of them is illustrative."""
-    query = delete(service_channels)
-    conn.execute(query if service_ids is None else query.where(service_channels.c.service_id.in_(service_ids)))
+    _delete_services(conn, service_channels, service_ids)
     rows = (select(m.c.service_id, m.c.period_end, m.c.period_start, m.c.dimension, func.sum(m.c.value),
                    _any_illustrative(m.c.illustrative))
             .where(_TRANSACTIONS)
@@ -153,12 +161,10 @@ _CHANNEL_COLUMNS = ["scope", "organisation_id", "period_start", "period_end", "c
 def _channel_scope_select(scope: str, organisation_column, organisation_ids: list[int] | None):
     """Per (organisation, period, channel): the sums of its services' rows."""
     t = service_channels
-    return (select(literal(scope), organisation_column, t.c.period_start, t.c.period_end, t.c.channel,
-                   func.sum(t.c.volume), _any_illustrative(t.c.illustrative))
-            .join(services, services.c.id == t.c.service_id)
-            .where(organisation_column.is_not(None),
-                   *([organisation_column.in_(organisation_ids)] if organisation_ids is not None else []))
-            .group_by(organisation_column, t.c.period_start, t.c.period_end, t.c.channel))
+    query = (select(literal(scope), organisation_column, t.c.period_start, t.c.period_end, t.c.channel,
+                    func.sum(t.c.volume), _any_illustrative(t.c.illustrative))
+             .group_by(organisation_column, t.c.period_start, t.c.period_end, t.c.channel))
+    return _of_organisations(query, t, organisation_column, organisation_ids)
 
 
 def _all_channels_select():
@@ -198,8 +204,7 @@ def refresh_rollups(conn: Connection, service_ids: Iterable[int] | None = None) 
     previous = [] if ids is None else conn.execute(
         select(service_totals.c.department_id, service_totals.c.agency_id).distinct()
         .where(service_totals.c.service_id.in_(ids))).all()
-    query = delete(service_totals)
-    conn.execute(query if ids is None else query.where(service_totals.c.service_id.in_(ids)))
+    _delete_services(conn, service_totals, ids)
     select_rows = _service_period_select(ids)
     conn.execute(insert(service_totals).from_select(
         [service_totals.c[c.name] for c in select_rows.selected_columns], select_rows))

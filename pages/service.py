@@ -44,9 +44,7 @@ def layout(slug=None, period=None, compare=None, **_):
     service = get_service(slug or "")
     if service is None:
         return _not_found(slug)
-    figures = service_figures(slug)
-    periods = periods_with_transactions(figures)
-    selected = _selected(periods, period)
+    figures, periods, selected = _chosen_year(slug, period)
     year_before = wants_year_before(compare)
     return html.Div([
         breadcrumbs([("Services", "/"), (service["department"], f"/departments/{service['department_slug']}"),
@@ -70,8 +68,12 @@ def layout(slug=None, period=None, compare=None, **_):
     ])
 
 
-def _selected(periods, period_id):
-    return next((p for p in periods if p.id == period_id), periods[0] if periods else None)
+def _chosen_year(slug, period_id):
+    """The service's figures, its years with transactions (newest first) and the year chosen (by
+    default the newest; None when it reports none)."""
+    figures = service_figures(slug)
+    periods = periods_with_transactions(figures)
+    return figures, periods, next((p for p in periods if p.id == period_id), periods[0] if periods else None)
 
 
 def _not_found(slug):
@@ -297,9 +299,7 @@ def _source_note(service):
 def change_period(period_id, compare, slug):
     """A year change redraws the KPIs and the charts' summaries, and moves the charts' shading; the
     charts' data and tables do not depend on the year, so they are not sent again."""
-    figures = service_figures(slug)
-    periods = periods_with_transactions(figures)
-    selected = _selected(periods, period_id)
+    figures, periods, selected = _chosen_year(slug, period_id)
     if selected is None:
         raise PreventUpdate  # no year to choose: the layout says the service reports nothing
     year_before = wants_year_before(compare)
@@ -323,9 +323,8 @@ def change_period(period_id, compare, slug):
 def change_comparison(compare, period_id, slug):
     """The year-before overlay redraws the charts, and the sent data's charts (which do not follow
     the chosen year)."""
-    service, figures = get_service(slug), service_figures(slug)
-    periods = periods_with_transactions(figures)
-    selected = _selected(periods, period_id)
+    service = get_service(slug)
+    figures, periods, selected = _chosen_year(slug, period_id)
     if service is None or selected is None:
         raise PreventUpdate  # as the layout: no figures, no charts
     year_before = wants_year_before(compare)
