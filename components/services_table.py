@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import html
 
+from components.quick_html import quick
 from domain.metrics import METRICS, suppress_kpis
 from domain.suppression import SUPPRESSED
 
@@ -35,22 +36,23 @@ def _header(column: str, sort: str, descending: bool) -> html.Th:
 
 
 def _row(service: dict) -> html.Tr:
+    """A row of 9 elements, 50 rows a page: built with `quick`, unchecked, as each is a fixed shape."""
     period = service["period"]
     cells = [
-        html.Th(html.A(service["name"], href=f"/services/{service['slug']}", className="govuk-link"),
-                scope="row", className="govuk-table__header pp-service-name"),
-        html.Td([service["department"],
-                 html.Span(service["agency"], className="pp-agency") if service["agency"] else None],
-                className="govuk-table__cell"),
-        html.Td(period.short_label if period else "—", className="govuk-table__cell pp-period"),
+        quick(html.Th, quick(html.A, service["name"], href=f"/services/{service['slug']}", className="govuk-link"),
+              scope="row", className="govuk-table__header pp-service-name"),
+        quick(html.Td, [service["department"],
+                        quick(html.Span, service["agency"], className="pp-agency") if service["agency"] else None],
+              className="govuk-table__cell"),
+        quick(html.Td, period.short_label if period else "—", className="govuk-table__cell pp-period"),
     ]
     for metric_id in NUMERIC:
         value = service[metric_id]
         shown = value == SUPPRESSED or pd.notna(value)
         text = METRICS[metric_id].format(value, exact=True) if shown else "Not reported"
-        cells.append(html.Td(text, className="govuk-table__cell govuk-table__cell--numeric",
-                             **{"data-value": repr(float(value)) if shown and value != SUPPRESSED else ""}))
-    return html.Tr(cells, className="govuk-table__row")
+        cells.append(quick(html.Td, text, className="govuk-table__cell govuk-table__cell--numeric",
+                           **{"data-value": repr(float(value)) if shown and value != SUPPRESSED else ""}))
+    return quick(html.Tr, cells, className="govuk-table__row")
 
 
 def services_head(sort: str, descending: bool) -> list:
