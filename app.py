@@ -2,6 +2,8 @@
 
 Run it with `gunicorn app:server` (README), or `python app.py` for a development server.
 """
+import gc
+
 import dash
 from dash import Dash
 
@@ -57,6 +59,10 @@ def create_app() -> Dash:
 
 app = create_app()
 server = app.server
+# What is built so far (modules, pages, plotly's validators: ~200,000 objects) lives as long as the
+# process: out of the collector's sight, a full collection no longer walks it, which cost a callback
+# that builds a few thousand objects ~20% of its time (bench/RESULTS.md).
+gc.freeze()
 
 if __name__ == "__main__":
     app.run(debug=True, host="127.0.0.1", port=8050)
