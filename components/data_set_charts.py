@@ -2,7 +2,7 @@
 summaries. As for the other charts, the frame is what is plotted, tabulated and downloaded."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
@@ -15,24 +15,28 @@ MONTH_COLUMNS = ["Month", "Period start", "Period end"]
 
 def _month_columns(starts, ends) -> dict:
     return {"Month": [f"{s:%b %Y}" for s in starts], "Period start": [s.date().isoformat() for s in starts],
-            "Period end": [(e - pd.Timedelta(days=1)).date().isoformat() for e in ends]}
+            "Period end": [(e - timedelta(days=1)).date().isoformat() for e in ends]}
 
 
 def channels_frame(rows: list[dict]) -> pd.DataFrame:
     """Flat rows (channel, _start_at, _end_at, count:sum) into a month a row, a channel a column."""
     if not rows:
         return pd.DataFrame(columns=MONTH_COLUMNS + ["Total"])
-    long = pd.DataFrame(rows)
-    long["channel"] = long["channel"].astype(str)
-    ends = dict(zip(long["_start_at"], long["_end_at"]))
-    # one row per (month, channel) in a flat answer; a month without records stays empty, not 0
-    wide = long.pivot(index="_start_at", columns="channel", values="count:sum").sort_index().astype(float)
-    wide = wide.reindex(columns=channel_order(list(wide.columns)))
-    frame = pd.DataFrame(_month_columns(wide.index, [ends[start] for start in wide.index]))
-    for channel in wide.columns:
-        frame[channel_name(channel)] = wide[channel].values
-    frame["Total"] = wide.sum(axis=1, min_count=1).values
-    return suppress_parts_of_total(frame, list(frame.columns[3:-1]), "Total")
+    ends, counts = {}, {}  # month start -> its end; channel -> month start -> count
+    for row in rows:  # one row per (month, channel); a month without records has None: empty, not 0
+        ends[row["_start_at"]] = row["_end_at"]
+        counts.setdefault(str(row["channel"]), {})[row["_start_at"]] = row["count:sum"]
+    starts = sorted(ends)
+    frame = pd.DataFrame(_month_columns(starts, [ends[start] for start in starts]))
+    for channel in channel_order(list(counts)):
+        frame[channel_name(channel)] = [_number(counts[channel].get(start)) for start in starts]
+    parts = list(frame.columns[3:])
+    frame["Total"] = frame[parts].sum(axis=1, min_count=1)
+    return suppress_parts_of_total(frame, parts, "Total")
+
+
+def _number(value) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def satisfaction_frame(rows: list[dict]) -> pd.DataFrame:

@@ -8,6 +8,7 @@ stays suppressed.
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import pandas as pd
@@ -30,12 +31,22 @@ def ended_a_year_before(ends):
 
 def add_year_before(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Add '<column>, a year before': the value of the period that ended twelve months earlier."""
-    ends = pd.to_datetime(frame["Period end"])
+    ends = [_day(end) for end in frame["Period end"]]
     values = dict(zip(ends, frame[column]))
-    earlier = ended_a_year_before(ends)
     out = frame.copy()
-    out[column + YEAR_BEFORE] = [values.get(day, float("nan")) for day in earlier]
+    out[column + YEAR_BEFORE] = [values.get(_a_year_before(end), float("nan")) for end in ends]
     return out
+
+
+def _day(end) -> str:
+    """A period's end (ISO text, date or Timestamp) as ISO text, the key periods are looked up by."""
+    return end if isinstance(end, str) else pd.Timestamp(end).date().isoformat()
+
+
+@functools.lru_cache(maxsize=4096)
+def _a_year_before(end: str) -> str:
+    """ended_a_year_before of one end, kept: a few hundred ends recur in every chart."""
+    return ended_a_year_before(pd.Timestamp(end)).date().isoformat()
 
 
 def is_year_before(column: str) -> bool:
