@@ -1,7 +1,9 @@
 """Server time of the callbacks behind a filter change, on a service dashboard and on the index.
 
-The same Python callback functions the Dash app registers (pages.service.change_period, and
-pages.service.change_comparison for the year-before overlay, which redraws the charts; on the index
+The same Python callback functions the Dash app registers (pages.service.change_period; for the
+year-before overlay pages.service.change_comparison, which redraws the charts, and
+pages.service.compare_sent_data, which redraws the sent data's charts: the browser asks for both at
+once, so each is timed, and both one after the other for the CPU the change costs; on the index
 pages.index.agencies_of_department + show_services, which a department change fires together), called
 inside the app's Flask request context with the app's real cache (FileSystemCache in a temp dir, or
 Redis when REDIS_URL is set):
@@ -13,8 +15,8 @@ beside
   filtered and aggregated in pandas into the same figures (domain.metrics.kpis for the KPIs); on the
   index, every row of the department (ours renders one page of INDEX_PAGE_SIZE rows, as the page
   does). A year change does not redraw the records charts (their callback follows the year-before
-  overlay only), so neither version includes them; the overlay does, so the naive overlay also reads
-  the records table and sums the service's records by month in pandas.
+  overlay only), so neither version includes them; the overlay does, so the naive sent data reads the
+  records table and sums the service's records by month in pandas.
 Targets reported, never asserted: cold p95 <= 50 ms at N=1,000, <= 1.5x the floor, >= 20x faster
 than naive, p95 at N=10,000 / N=1,000 <= 1.3.
 
@@ -24,6 +26,7 @@ Settings: --runs (30), --naive-runs (5).
 """
 from __future__ import annotations
 
+import re
 import sys
 import time
 from pathlib import Path
@@ -55,11 +58,19 @@ def cases(slug: str, department: str) -> dict:
     def service_overlay():
         return service.change_comparison(["year-before"], year, slug)
 
+    def sent_overlay():
+        return service.compare_sent_data(["year-before"], slug)
+
+    def both_overlays():  # one after the other: the CPU the change costs, whatever the workers
+        return service_overlay(), sent_overlay()
+
     def index_department():
         options, agency = index.agencies_of_department(department, "")
         return index.show_services("", department, agency, latest, sort)
     return {f"service page: year -> {year}": (service_period, lambda: naive_service(slug, year)),
-            f"service page: year before on, {year}": (service_overlay, lambda: naive_overlay(slug, year)),
+            f"service page: year before on, {year}": (service_overlay, lambda: naive_service(slug, year)),
+            "service page: year before on, sent data": (sent_overlay, lambda: naive_sent(slug)),
+            "service page: year before on, both callbacks": (both_overlays, lambda: naive_overlay(slug, year)),
             f"index: department -> {department}, {latest}": (index_department,
                                                              lambda: naive_index(department, latest))}
 
@@ -104,11 +115,14 @@ def naive_service(slug: str, year: str):
 
 
 def naive_overlay(slug: str, year: str):
-    """The service's figures, then its sent records by month: the records table read into pandas."""
+    return naive_service(slug, year), naive_sent(slug)
+
+
+def naive_sent(slug: str):
+    """The service's sent records by month (and channel): the records table read into pandas."""
     import json
     from sqlalchemy import text
     from data_access.db import get_engine
-    figures = naive_service(slug, year)
     with get_engine().connect() as conn:
         records = pd.read_sql("SELECT data_set_id, timestamp, data FROM records", conn)
         sets = pd.read_sql(text("SELECT d.id FROM data_sets d JOIN services s ON s.id = d.service_id "
@@ -120,7 +134,7 @@ def naive_overlay(slug: str, year: str):
         fields["month"] = pd.to_datetime(own["timestamp"].values).to_period("M")
         keys = ["month", "channel"] if "channel" in fields else ["month"]
         monthly.append(fields.groupby(keys).sum(numeric_only=True))
-    return figures, monthly
+    return monthly
 
 
 def naive_index(department: str, year: str):
@@ -176,7 +190,7 @@ def measure(count: int, slug: str, runs: int, naive_runs: int) -> dict:
         cold_p = percentiles(cold_times[1:])
         floor = percentiles(raw_floor(engine, cold, runs))
         naive_p = percentiles(timed(naive, naive_runs))
-        found[name.split(" -> ")[0].split(",")[0]] = {"warm": warm, "cold": cold_p, "floor": floor, "naive": naive_p}
+        found[re.sub(r", \d{4}-\d{2}", "", name).split(" -> ")[0]] = {"warm": warm, "cold": cold_p, "floor": floor, "naive": naive_p}
         print(f"  {name}")
         for label, (p50, p95) in (("warm cache", warm), ("cold cache", cold_p), ("raw-SQL floor", floor),
                                   (f"naive pandas ({naive_runs} runs)", naive_p)):

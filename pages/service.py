@@ -313,7 +313,6 @@ def change_period(period_id, compare, slug):
 
 @callback(
     Output("service-charts", "children"),
-    Output("service-sent", "children"),
     Output("service-query", "data", allow_duplicate=True),
     Input("service-compare", "value"),
     State("service-period", "value"),
@@ -321,15 +320,31 @@ def change_period(period_id, compare, slug):
     prevent_initial_call=True,
 )
 def change_comparison(compare, period_id, slug):
-    """The year-before overlay redraws the charts, and the sent data's charts (which do not follow
-    the chosen year)."""
+    """The year-before overlay redraws the two charts: their lines, tables and downloads gain the
+    year before (the sent data's charts have a callback of their own, answered beside this one)."""
     service = get_service(slug)
     figures, periods, selected = _chosen_year(slug, period_id)
     if service is None or selected is None:
         raise PreventUpdate  # as the layout: no figures, no charts
     year_before = wants_year_before(compare)
     return (_charts(slug, selected, year_before, service, figures, illustrative_metrics(slug)),
-            _sent_data(slug, year_before, service), _query(selected, year_before, periods))
+            _query(selected, year_before, periods))
+
+
+@callback(
+    Output("service-sent", "children"),
+    Input("service-compare", "value"),
+    State("service-slug", "data"),
+    prevent_initial_call=True,
+)
+def compare_sent_data(compare, slug):
+    """The year-before overlay on the sent data's charts, which do not follow the chosen year. A
+    callback apart from the charts': the browser asks for both at once, and two workers answer them
+    side by side."""
+    service = get_service(slug)
+    if service is None or _chosen_year(slug, None)[2] is None:
+        raise PreventUpdate  # as the layout: no sent data without figures
+    return _sent_data(slug, wants_year_before(compare), service)
 
 
 def _query(selected, year_before, periods) -> str:

@@ -13,7 +13,7 @@ from data_access.data_sets import create_data_set, get_data_set, issue_token
 from data_access.db import get_engine
 from data_access.records import count_records
 from data_access.users import create_user
-from tests.browser.helpers import download_csv
+from tests.browser.helpers import download_csv, plotted
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -99,3 +99,14 @@ def test_an_upload_on_the_admin_page_lists_errors_then_stores_a_good_file(page, 
     expect(page.locator("#record-count")).to_have_text("4")
     with get_engine().connect() as conn:
         assert count_records(conn, data_set) == 4
+
+
+def test_the_year_before_overlay_reaches_the_charts_of_sent_data(page, sqlite_server, sent):
+    """The sent data's charts have their own callback for the overlay, answered beside the charts'."""
+    page.goto(f"{sqlite_server}/services/{SERVICE}")
+    page.get_by_label("Show the same period a year before on the charts").check()
+    page.wait_for_function(
+        "() => document.querySelector('#sent-transactions-by-channel-download-csv').href.includes('year-before')")
+    assert "Total, a year before" in plotted(page, "sent-transactions-by-channel-graph")
+    assert "Digital take-up, a year before" in plotted(page, "take-up-graph")
+    expect(page.locator("#sent-transactions-by-channel-table thead th").last).to_have_text("Total, a year before")
