@@ -6,6 +6,12 @@ from dash import html
 
 SERVICE_NAME = "Performance Platform"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+NOT_FOUND_ID = "page-not-found"  # the id of a page's "not found" content: the server answers it with 404
+
+
+def page_title(subject: str) -> str:
+    """A browser tab's title: what the page is about, then the site (WCAG 2.4.2)."""
+    return f"{subject} – {SERVICE_NAME}"
 
 
 NAV = [("Services", "/"), ("Compare", "/compare"), ("Channels", "/channels"), ("Summary", "/summary"),

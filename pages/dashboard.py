@@ -14,7 +14,7 @@ import dash
 from dash import html
 from flask import has_request_context, session
 
-from components.layout import breadcrumbs
+from components.layout import NOT_FOUND_ID, breadcrumbs
 from components.modules import find_module, module_export, module_query, render_module, walk
 from components.modules.common import plain_text
 from dashboards.config import CONTAINERS, SLUG
@@ -155,7 +155,7 @@ def not_found():
         html.H1("Page not found", className="govuk-heading-xl"),
         html.P("If you typed the web address, check it is correct.", className="govuk-body"),
         html.P(html.A("See all dashboards", href="/dashboards", className="govuk-link"), className="govuk-body"),
-    ])
+    ], id=NOT_FOUND_ID)
 
 
 def layout(slug=None, key=None, **_):

@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from components.chart_card import chart_card, download_links
 from components.exports import TABLE_FORMATS, Export, frame_span
-from components.layout import breadcrumbs
+from components.layout import NOT_FOUND_ID, breadcrumbs, page_title
 from components.organisation import (comparisons, count_cell, group_tiles, group_value, headlines_frame, movers_frame,
                                      movers_tables, percent_cell, services_frame, services_table, trend_figure,
                                      trend_frame, trend_summary, with_trend_year_before)
@@ -168,10 +168,24 @@ def agency_layout(slug=None, period=None, compare=None, **_):
     return organisation_layout("agency", slug, period, compare)
 
 
+def department_title(slug=None, **_):
+    return _title("department", slug)
+
+
+def agency_title(slug=None, **_):
+    return _title("agency", slug)
+
+
+def _title(kind, slug):
+    """The tab names the department or agency."""
+    org = organisation(kind, slug or "")
+    return page_title(org["name"] if org else "Not found")
+
+
 dash.register_page("pages.organisation.department", path_template="/departments/<slug>",
-                   title="Department – Performance Platform", name="Department", layout=department_layout)
+                   title=department_title, name="Department", layout=department_layout)
 dash.register_page("pages.organisation.agency", path_template="/agencies/<slug>",
-                   title="Agency – Performance Platform", name="Agency", layout=agency_layout)
+                   title=agency_title, name="Agency", layout=agency_layout)
 
 
 def organisation_layout(kind, slug, period, compare=None):
@@ -206,7 +220,7 @@ def _not_found(kind, slug):
         html.P(f"There is no {what} called “{slug}” that runs a service.", className="govuk-body"),
         html.P(html.A("See the summary of all departments", href="/summary", className="govuk-link"),
                className="govuk-body"),
-    ])
+    ], id=NOT_FOUND_ID)
 
 
 def _breadcrumbs(org):

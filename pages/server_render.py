@@ -10,16 +10,19 @@ two, and many crawlers ignore <noscript>.)
 
 Without JavaScript: each chart's data table is open (the chart itself needs JavaScript), the
 services table sorts by links, and the controls whose query argument is known are small GET forms.
-A path that is no page gets the "Page not found" page with status 404.
+A path that is no page gets the "Page not found" page with status 404; so does a page whose layout
+finds nothing (its content has the id NOT_FOUND_ID), such as a service that does not exist.
 """
 from __future__ import annotations
 
 from functools import partial
+from html import escape
 
 from dash import Dash, html
 from dash._pages import PAGE_REGISTRY, _parse_query_string, _path_to_page  # what Dash's router uses
 from flask import g, has_request_context, request
 
+from components.layout import NOT_FOUND_ID
 from components.static_html import Forms, render
 from pages.index import sort_link
 
@@ -50,9 +53,18 @@ def _interpolate_index(app: Dash, interpolate, **parts) -> str:
         try:
             shell = page_html(app, request.path, request.query_string.decode("utf-8", "replace"))
             parts["app_entry"] = f'<div id="react-entry-point">\n{shell}\n</div>'
+            parts["title"] = escape(page_title(app, request.path))
         except Exception:  # noqa: BLE001 - the app still works with JavaScript; the log says why
             app.logger.exception("Could not render %s on the server", request.full_path)
     return interpolate(**parts)
+
+
+def page_title(app: Dash, path: str) -> str:
+    """The page's <title>, as Dash's router sets it once the page is drawn (a page's title may be a
+    function of its path variables), so that the first HTML has it too."""
+    page, variables = _path_to_page(app.strip_relative_path(path))
+    title = (page or _not_found_page()).get("title", app.title)
+    return title(**(variables or {})) if callable(title) else title
 
 
 def page_html(app: Dash, path: str, query_string: str) -> str:
@@ -68,14 +80,17 @@ def page_html(app: Dash, path: str, query_string: str) -> str:
 
 
 def page_content(app: Dash, path: str, query: dict):
-    """(the page's layout, whether the path is a page): what Dash's router callback shows."""
+    """(the page's layout, whether it is found): what Dash's router callback shows."""
     page, variables = _path_to_page(app.strip_relative_path(path))
-    found = bool(page)
-    if not found:
-        page = next((p for module, p in PAGE_REGISTRY.items() if module.split(".")[-1] == "not_found_404"),
-                    {"layout": html.H1("404 - Page not found")})
-    layout = page.get("layout", "")
-    return (layout(**{**(variables or {}), **query}) if callable(layout) else layout), found
+    layout = (page or _not_found_page()).get("layout", "")
+    content = layout(**{**(variables or {}), **query}) if callable(layout) else layout
+    # a page of something that is not there (/services/no-such-service) says so with its own content
+    return content, bool(page) and getattr(content, "id", None) != NOT_FOUND_ID
+
+
+def _not_found_page() -> dict:
+    return next((p for module, p in PAGE_REGISTRY.items() if module.split(".")[-1] == "not_found_404"),
+                {"layout": html.H1("404 - Page not found")})
 
 
 def _static_version(component, content, query):

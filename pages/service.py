@@ -7,7 +7,7 @@ from components.annotations import notes_list
 from components.chart_card import chart_card, highlight_patch
 from components.exports import Export, frame_span
 from components.kpi import kpi_tile, kpi_tiles
-from components.layout import breadcrumbs
+from components.layout import NOT_FOUND_ID, breadcrumbs, page_title
 from components.service_charts import (add_year_before, channel_figure, channel_frame, channel_summary,
                                        overlay_year_before, take_up_figure, take_up_frame, take_up_summary)
 from components.sent_data import sent_data_card, sent_data_section, sent_export
@@ -26,7 +26,15 @@ from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
-dash.register_page(__name__, path_template="/services/<slug>", title="Service – Performance Platform")
+
+
+def title(slug=None, **_):
+    """The tab names the service: every service page would otherwise have the same title."""
+    service = get_service(slug or "")
+    return page_title(service["name"] if service else "Service not found")
+
+
+dash.register_page(__name__, path_template="/services/<slug>", title=title)
 
 # which stored metrics each KPI is built from, to know when it is illustrative
 KPI_SOURCES = {"completion_rate": {"started", "completed"}, "user_satisfaction": {"rating"}}
@@ -81,7 +89,7 @@ def _not_found(slug):
         html.H1("Service not found", className="govuk-heading-xl"),
         html.P(f"There is no service called “{slug}”.", className="govuk-body"),
         html.P(html.A("Find a service", href="/", className="govuk-link"), className="govuk-body"),
-    ])
+    ], id=NOT_FOUND_ID)
 
 
 def _about(service):

@@ -208,6 +208,7 @@ def test_the_main_path_works_with_the_keyboard_alone(page, sqlite_server, sqlite
     page.keyboard.press("Enter")
 
     expect(page.locator("h1")).to_have_text("Vehicle tax renewals")
+    expect(page).to_have_title("Vehicle tax renewals – Performance Platform")  # set by Dash's router
     wait_until_drawn(page)
     tab_to(page, "#service-period")
     page.keyboard.press("Enter")

@@ -231,7 +231,7 @@ def test_the_information_pages_without_javascript(no_js, sqlite_server, path, he
 def test_an_unknown_page_is_not_found_without_javascript(no_js, sqlite_server):
     open_page(no_js, sqlite_server + "/no-such-page", status=404)
     expect(no_js.locator("h1")).to_have_text("Page not found")
-    open_page(no_js, sqlite_server + "/services/no-such-service")  # a page, of no service
+    open_page(no_js, sqlite_server + "/services/no-such-service", status=404)  # a page, of no service
     expect(no_js.locator("h1")).to_have_text("Service not found")
 
 

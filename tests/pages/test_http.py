@@ -29,7 +29,30 @@ def test_the_page_shell_is_served_in_english_with_its_title(server):
     status, _, body = get(server + "/services/vehicle-tax-renewals")
     assert status == 200
     assert '<html lang="en-GB" class="govuk-template">' in body
-    assert "<title>Performance Platform</title>" in body
+    assert "<title>Vehicle tax renewals – Performance Platform</title>" in body
+
+
+@pytest.mark.parametrize("path, title", [
+    ("/", "Services – Performance Platform"),
+    ("/departments/dft", "Department for Transport – Performance Platform"),
+    ("/agencies/dvla", "Driver and Vehicle Licensing Agency – Performance Platform"),
+])
+def test_each_page_is_titled_by_what_it_shows(server, path, title):
+    status, _, body = get(server + path)
+    assert status == 200 and f"<title>{title}</title>" in body
+
+
+@pytest.mark.parametrize("path, title", [
+    ("/services/no-such-service", "Service not found"),
+    ("/departments/no-such-department", "Not found"),
+    ("/dashboards/no-such-dashboard", "Dashboard"),
+    ("/no-such-page", "Page not found"),
+])
+def test_what_is_not_there_is_not_found(server, path, title):
+    with pytest.raises(urllib.error.HTTPError) as error:
+        get(server + path)
+    assert error.value.code == 404
+    assert f"<title>{title} – Performance Platform</title>" in error.value.read().decode()
 
 
 def test_channel_csv_holds_the_published_figures_and_adds_up(server):
