@@ -1,7 +1,7 @@
 """Benchmark data: N services x Y years of weekly data, loaded through the code paths real data takes.
 
 - Organisations (departments and their agencies) and services: the demo loader's own inserts
-  (data_access/demo/load.py `_insert_organisations`, `_service_rows`).
+  (data_access/demo/load.py `insert_organisations`, `service_rows`).
 - `measurements`, what the pages read: for every rolling year ending each quarter, the service's
   volume and digital volume (the sums of its weekly records below) and a cost per transaction, turned
   into rows by the demo loader's `measurement_rows` (channel split, completion, satisfaction) and
@@ -38,7 +38,7 @@ from data_access.data_sets import audit, create_data_set  # noqa: E402
 from data_access.db import get_engine  # noqa: E402
 from data_access.demo.govuk_pp import slugify  # noqa: E402
 from data_access.demo.illustrative import _CHANNEL_MIX, ServiceProfile  # noqa: E402
-from data_access.demo.load import _flush, _insert_organisations, _service_rows, measurement_rows  # noqa: E402
+from data_access.demo.load import flush_measurements, insert_organisations, service_rows, measurement_rows  # noqa: E402
 from data_access.records import store_records  # noqa: E402
 from data_access.rollups import refresh_rollups  # noqa: E402
 from data_access.schema import measurements, records  # noqa: E402
@@ -254,11 +254,11 @@ def generate(count: int, years: int = 5, record_services: int | None = None, see
     engine = get_engine()
     began = time.perf_counter()
     with engine.begin() as conn:
-        departments, agencies = _insert_organisations(conn, frame)
+        departments, agencies = insert_organisations(conn, frame)
         report.organisations = len(departments) + len(agencies)
         from data_access.schema import services
         ids = dict(conn.execute(insert(services).returning(services.c.slug, services.c.id),
-                                _service_rows(frame, departments, agencies)).all())
+                                service_rows(frame, departments, agencies)).all())
         report.services = len(ids)
         batch: list[dict] = []
         for index, row in enumerate(frame.itertuples()):
@@ -266,8 +266,8 @@ def generate(count: int, years: int = 5, record_services: int | None = None, see
             batch += measurement_rows(ids[row.slug], ServiceProfile(row.slug, row.service_type), figures,
                                       report.notes, row.slug)
             if len(batch) >= 20_000:
-                report.measurements += _flush(conn, batch)
-        report.measurements += _flush(conn, batch)
+                report.measurements += flush_measurements(conn, batch)
+        report.measurements += flush_measurements(conn, batch)
         refresh_rollups(conn)  # as the demo loader does, in the same transaction
     report.measurement_seconds = time.perf_counter() - began
     if engine.dialect.name == "postgresql":

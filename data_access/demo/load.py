@@ -29,7 +29,9 @@ class LoadReport:
     notes: list[str] = field(default_factory=list)
 
 
-def _insert_organisations(conn: Connection, frame: pd.DataFrame) -> tuple[dict, dict]:
+def insert_organisations(conn: Connection, frame: pd.DataFrame) -> tuple[dict, dict]:
+    """The departments and agencies of a frame of services: ({name: id}, {(department, agency): id}).
+    Also used by bench/generate.py, so that generated data is loaded as the demo is."""
     departments, agencies = {}, {}
     for (name, abbreviation), _ in frame.groupby(["department", "department_abbreviation"]):
         departments[name] = conn.execute(insert(organisations).values(
@@ -51,7 +53,8 @@ def _insert_organisations(conn: Connection, frame: pd.DataFrame) -> tuple[dict, 
     return departments, agencies
 
 
-def _service_rows(frame, departments, agencies) -> list[dict]:
+def service_rows(frame, departments, agencies) -> list[dict]:
+    """The services table's rows of a frame of services, with their organisations' ids."""
     columns = ["slug", "name", *govuk_pp.SERVICE_FIELDS.values()]
     return [{**{c: row[c] for c in columns},
              "department_id": departments[row["department"]],
@@ -102,10 +105,10 @@ def load_demo(conn: Connection, csv_path=govuk_pp.CSV_PATH, progress: bool = Tru
     report = LoadReport()
     for table in (scope_period_totals, service_period_totals, measurements, services, organisations):
         conn.execute(delete(table))
-    departments, agencies = _insert_organisations(conn, frame)
+    departments, agencies = insert_organisations(conn, frame)
     report.organisations = len(departments) + len(agencies)
     ids = dict(conn.execute(insert(services).returning(services.c.slug, services.c.id),
-                            _service_rows(frame, departments, agencies)).all())
+                            service_rows(frame, departments, agencies)).all())
     report.services = len(ids)
     by_slug = dict(tuple(figures.groupby("slug")))
     batch: list[dict] = []
@@ -115,15 +118,16 @@ def load_demo(conn: Connection, csv_path=govuk_pp.CSV_PATH, progress: bool = Tru
             batch += measurement_rows(ids[row.slug], ServiceProfile(row.slug, row.service_type),
                                       by_slug[row.slug], report.notes, row.slug)
         if len(batch) >= 20_000:
-            report.measurements += _flush(conn, batch)
-    report.measurements += _flush(conn, batch)
+            report.measurements += flush_measurements(conn, batch)
+    report.measurements += flush_measurements(conn, batch)
     refresh_rollups(conn)
     report.records = publish_demo_data_sets(conn)
     bump_generation(conn)
     return report
 
 
-def _flush(conn: Connection, batch: list[dict]) -> int:
+def flush_measurements(conn: Connection, batch: list[dict]) -> int:
+    """Insert a batch of measurement rows and empty it; how many there were."""
     count = len(batch)
     if batch:
         conn.execute(insert(measurements), batch)
