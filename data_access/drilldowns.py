@@ -1,22 +1,22 @@
 """SQL for the drill-down pages (channels, satisfaction, completion): scopes, how many services
 each figure covers, channel volumes compared like for like, and journey steps sent through the
-data API. Built on data_access.figures (`in_scope`, `scope_rows`) and the same rollups, so every page
-counts the same rows."""
+data API. Built on data_access.figures (`scope_rows`, `scope_illustrative_metrics`) and the same
+rollups, so every page counts the same rows."""
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
 
 import pandas as pd
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import case, func, or_, select, true
 
 from data_access.cache import memoized
 from data_access.db import get_engine
-from data_access.figures import in_scope, scope_rows
+from data_access.figures import SCOPES, scope_illustrative_metrics, scope_rows
 from data_access.record_queries import run_query
-from data_access.schema import data_sets
+from data_access.schema import data_sets, organisations
+from data_access.schema import service_channel_totals as service_channels
 from data_access.schema import scope_period_totals as scope_totals
 from data_access.schema import service_period_totals as service_totals
-from data_access.schema import measurements as m
 from data_access.schema import services
 from data_access.services import agencies, departments, get_service, services_query
 from domain.channels import channel_order
@@ -106,9 +106,7 @@ def services_reporting(kind: str, slug: str | None = None) -> pd.DataFrame:
 @memoized
 def illustrative_in_scope(kind: str, slug: str | None = None) -> frozenset[str]:
     """Metrics whose figures in the scope include illustrative (generated) values."""
-    query = select(m.c.metric).distinct().where(in_scope(kind, slug), m.c.illustrative)
-    with get_engine().connect() as conn:
-        return frozenset(conn.execute(query).scalars())
+    return scope_illustrative_metrics(kind, slug)
 
 
 # --- channels compared like for like -------------------------------------------------------------
@@ -116,15 +114,19 @@ def illustrative_in_scope(kind: str, slug: str | None = None) -> frozenset[str]:
 @memoized
 def like_for_like_channels(kind: str, slug: str | None, first_id: str, second_id: str) -> pd.DataFrame:
     """Transactions by channel in two years, counting only the services of the scope that reported
-    transactions in both: columns period, channel, volume, services (the same in every row)."""
+    transactions in both: columns period, channel, volume, services (the same in every row).
+    Read from the rollups: which services reported, from a service's totals of each year (read in an
+    index led by the year and the scope's organisation), and their volumes per channel."""
     first, second = YearEnding.parse(first_id), YearEnding.parse(second_id)
     ends = [first.end, second.end]
-    transactions = and_(in_scope(kind, slug), m.c.metric == "transactions", m.c.period_end.in_(ends))
-    both = (select(m.c.service_id).where(transactions).group_by(m.c.service_id)
-            .having(func.count(func.distinct(m.c.period_end)) == len(set(ends))).subquery())
-    query = (select(m.c.period_end, m.c.dimension.label("channel"), func.sum(m.c.value).label("volume"))
-             .where(transactions, m.c.service_id.in_(select(both.c.service_id)))
-             .group_by(m.c.period_end, m.c.dimension))
+    t, c = service_totals, service_channels
+    both = (select(t.c.service_id)
+            .where(_reporting_rows(kind, slug), t.c.period_end.in_(ends), t.c.volume.is_not(None))
+            .group_by(t.c.service_id).having(func.count(func.distinct(t.c.period_end)) == len(set(ends)))
+            .subquery())
+    query = (select(c.c.period_end, c.c.channel, func.sum(c.c.volume).label("volume"))
+             .join(both, both.c.service_id == c.c.service_id).where(c.c.period_end.in_(ends))
+             .group_by(c.c.period_end, c.c.channel))
     frame = _frame(query)
     with get_engine().connect() as conn:
         count = conn.execute(select(func.count()).select_from(both)).scalar_one()
@@ -133,6 +135,20 @@ def like_for_like_channels(kind: str, slug: str | None, first_id: str, second_id
     order = {c: i for i, c in enumerate(channel_order(frame["channel"].unique()))}
     frame = frame.sort_values(["period_end", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s)
     return frame.reset_index(drop=True)[["period", "channel", "volume", "services"]]
+
+
+def _reporting_rows(kind: str, slug: str | None):
+    """A condition on service_period_totals: the rows of the services of a scope (by the rollup's own
+    copy of each service's department and agency, which its indexes lead with)."""
+    t = service_totals
+    if kind == "all":
+        return true()
+    if kind == "service":
+        return t.c.service_id == select(services.c.id).where(services.c.slug == slug).scalar_subquery()
+    columns = {"department": t.c.department_id, "agency": t.c.agency_id}
+    if kind not in columns:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
+    return columns[kind] == select(organisations.c.id).where(organisations.c.slug == slug).scalar_subquery()
 
 
 # --- journeys: data sets of type `journey` sent through the data API -------------------------------

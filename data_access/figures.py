@@ -14,10 +14,11 @@ from sqlalchemy import case, false, func, select, true
 from data_access.cache import memoized
 from data_access.db import get_engine
 from data_access.schema import TOTALS, organisations, services
-from data_access.schema import measurements as m
 from data_access.schema import scope_channel_totals as scope_channels
+from data_access.schema import scope_illustrative_metrics as scope_illustrative
 from data_access.schema import scope_period_totals as scope_totals
 from data_access.schema import service_channel_totals as service_channels
+from data_access.schema import service_illustrative_metrics as service_illustrative
 from data_access.schema import service_period_totals as service_totals
 from data_access.services import agency as agency_org
 from data_access.services import department as department_org
@@ -39,23 +40,6 @@ def _with_periods(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 SCOPES = ("all", "department", "agency", "service")
-
-
-def in_scope(kind: str, slug: str | None = None):
-    """A condition on measurements: the figure is of a service in the scope (all of government,
-    a department, an agency, or one service)."""
-    if kind == "all":
-        return true()
-    ids = select(services.c.id)
-    if kind == "service":
-        ids = ids.where(services.c.slug == slug)
-    elif kind == "department":
-        ids = ids.join(department_org, services.c.department_id == department_org.c.id).where(department_org.c.slug == slug)
-    elif kind == "agency":
-        ids = ids.join(agency_org, services.c.agency_id == agency_org.c.id).where(agency_org.c.slug == slug)
-    else:
-        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
-    return m.c.service_id.in_(ids)
 
 
 @memoized
@@ -94,13 +78,18 @@ def _channel_rows(kind: str, slug: str | None):
     if kind == "service":
         service = select(services.c.id).where(services.c.slug == slug).scalar_subquery()
         return service_channels, service_channels.c.service_id == service
-    t = scope_channels
+    return scope_channels, _organisation_rows(scope_channels, kind, slug)
+
+
+def _organisation_rows(t, kind: str, slug: str | None):
+    """A condition on a scope rollup `t` (a scope and an organisation_id): the rows of all of government,
+    or of the organisation of this slug as department or as agency."""
     if kind == "all":
-        return t, t.c.scope == "all"
+        return t.c.scope == "all"
     if kind not in ("department", "agency"):
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
     organisation = select(organisations.c.id).where(organisations.c.slug == slug).scalar_subquery()
-    return t, (t.c.scope == kind) & (t.c.organisation_id == organisation)
+    return (t.c.scope == kind) & (t.c.organisation_id == organisation)
 
 
 @memoized
@@ -126,10 +115,19 @@ def channel_volumes(slug: str) -> pd.DataFrame:
 @memoized
 def illustrative_metrics(slug: str) -> frozenset[str]:
     """Metrics of a service whose figures include illustrative (generated) values."""
-    query = (select(m.c.metric).distinct().join(services, services.c.id == m.c.service_id)
-             .where(services.c.slug == slug, m.c.illustrative))
+    return scope_illustrative_metrics("service", slug)
+
+
+def scope_illustrative_metrics(kind: str, slug: str | None = None) -> frozenset[str]:
+    """Metrics whose figures in a scope include illustrative values: read from the rollups of them
+    (data_access.rollups), a few rows whatever the number of services."""
+    if kind == "service":
+        t = service_illustrative
+        rows = t.c.service_id == select(services.c.id).where(services.c.slug == slug).scalar_subquery()
+    else:
+        t, rows = scope_illustrative, _organisation_rows(scope_illustrative, kind, slug)
     with get_engine().connect() as conn:
-        return frozenset(conn.execute(query).scalars())
+        return frozenset(conn.execute(select(t.c.metric).distinct().where(rows)).scalars())
 
 
 @memoized
@@ -196,8 +194,8 @@ def _services_from():
 
 # The index in SQL, a page at a time. Sorted by a figure: first the rows that have it, read from the
 # rollup in the figure's order (an index led by the period or `latest`, the department or agency, and
-# the volume gives a page of the default sort reading about a page of rows, whatever the number of
-# services), then the services without it, by name. Sorted by name or department: the services.
+# the volume, digital take-up or cost gives a page reading about a page of rows, whatever the number
+# of services), then the services without it, by name. Sorted by name or department: the services.
 
 def _index_rows(period_id, filters, sort, descending, offset=0, limit=None) -> tuple[list, list]:
     """The columns and rows of the index, from `offset`, at most `limit` (None: all)."""
@@ -278,9 +276,9 @@ def _by_service(period_id, filters, sort, descending):
 
 def _figure_keys() -> dict:
     t = service_totals
+    # the ratios as refresh_rollups stores them (data_access.rollups.index_keys), indexed as the volume is
     return {"period": t.c.period_end, "transactions": t.c.volume,
-            "digital_take_up": t.c.digital_volume / func.nullif(t.c.channel_volume, 0),
-            "cost_per_transaction": t.c.total_cost / func.nullif(t.c.costed_volume, 0)}
+            "digital_take_up": t.c.take_up, "cost_per_transaction": t.c.unit_cost}
 
 
 def _index_order(sort: str, descending: bool) -> list:

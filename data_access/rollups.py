@@ -7,7 +7,8 @@ that wrote the measurements: call it in every function that writes `measurements
 `bump_generation`. Summing uses SQL SUM, so a total is NULL where nothing of its kind was measured.
 It also keeps what the services index reads instead of scanning every service: each rollup row's
 department and agency, and each organisation's count of services; and the transactions per channel
-that the channel charts read, per (service, period, channel) and per (scope, period, channel).
+that the channel charts read, per (service, period, channel) and per (scope, period, channel); and
+which metrics have illustrative values, per service and per scope.
 
 A service moved to another organisation is taken out of its old organisations' rows: they are found
 from the department and agency its rollup rows carried before the refresh.
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, and_, case, delete, false, func, insert, literal, or_, select, true, update
+from sqlalchemy import Connection, Integer, and_, case, delete, false, func, insert, literal, or_, select, true, update
 
 from data_access.schema import TOTALS, measurements as m, organisations, scope_period_totals as scope_totals
 from data_access.schema import scope_channel_totals as scope_channels
+from data_access.schema import scope_illustrative_metrics as scope_illustrative
 from data_access.schema import service_channel_totals as service_channels
+from data_access.schema import service_illustrative_metrics as service_illustrative
 from data_access.schema import service_period_totals as service_totals
 from data_access.schema import services
 from domain.channels import DIGITAL, UNSPECIFIED
@@ -61,15 +64,23 @@ def _delete_services(conn: Connection, table, service_ids: list[int] | None) -> 
     conn.execute(query if service_ids is None else query.where(table.c.service_id.in_(service_ids)))
 
 
+def index_keys(t) -> dict:
+    """The ratios of a service_period_totals row that the index sorts by, as stored in it: the KPIs as
+    domain.metrics computes them from the row's totals (NULL where the denominator is 0 or NULL)."""
+    return {"take_up": t.c.digital_volume / func.nullif(t.c.channel_volume, 0),
+            "unit_cost": t.c.total_cost / func.nullif(t.c.costed_volume, 0)}
+
+
 def _mark_latest(conn: Connection, service_ids: list[int] | None) -> None:
-    """`latest` is true on each service's latest period with transactions (the index's default year)."""
+    """`latest` is true on each service's latest period with transactions (the index's default year);
+    and the index's ratio keys, from the totals just stored."""
     other = service_totals.alias("other")
     latest_end = (select(func.max(other.c.period_end))
                   .where(other.c.service_id == service_totals.c.service_id, other.c.volume.is_not(None))
                   .scalar_subquery())
     query = update(service_totals).values(latest=case(
         (and_(service_totals.c.volume.is_not(None), service_totals.c.period_end == latest_end), true()),
-        else_=false()))
+        else_=false()), **index_keys(service_totals))
     if service_ids is not None:
         query = query.where(service_totals.c.service_id.in_(service_ids))
     conn.execute(query)
@@ -187,6 +198,32 @@ def _refresh_scope_channels(conn: Connection, chosen: dict[str, list[int] | None
     conn.execute(insert(scope_channels).from_select(columns, _all_channels_select()))
 
 
+# --- which metrics have illustrative values -------------------------------------------------------------
+
+def _refresh_service_illustrative(conn: Connection, service_ids: list[int] | None) -> None:
+    """Per service: each metric some of whose measurements are illustrative."""
+    _delete_services(conn, service_illustrative, service_ids)
+    rows = select(m.c.service_id, m.c.metric).distinct().where(m.c.illustrative)
+    if service_ids is not None:
+        rows = rows.where(m.c.service_id.in_(service_ids))
+    conn.execute(insert(service_illustrative).from_select(
+        [service_illustrative.c.service_id, service_illustrative.c.metric], rows))
+
+
+def _refresh_scope_illustrative(conn: Connection, chosen: dict[str, list[int] | None]) -> None:
+    """Per organisation, as department and as agency, then all of government (from the departments':
+    every service has one): each metric that some of its services' have."""
+    _delete_scopes(conn, scope_illustrative, chosen)
+    t, s = service_illustrative, scope_illustrative
+    columns = [s.c.scope, s.c.organisation_id, s.c.metric]
+    for kind, column in _ORGANISATIONS.items():
+        if chosen[kind] is None or chosen[kind]:
+            rows = select(literal(kind), column, t.c.metric).distinct()
+            conn.execute(insert(s).from_select(columns, _of_organisations(rows, t, column, chosen[kind])))
+    rows = select(literal("all"), literal(None, Integer), s.c.metric).distinct().where(s.c.scope == "department")
+    conn.execute(insert(s).from_select(columns, rows))
+
+
 def _count_services(conn: Connection) -> None:
     """Each organisation's services, as department and as agency (the index's dropdowns and counts)."""
     def count(column):
@@ -213,7 +250,10 @@ def refresh_rollups(conn: Connection, service_ids: Iterable[int] | None = None) 
     _refresh_scopes(conn, chosen)
     _refresh_service_channels(conn, ids)
     _refresh_scope_channels(conn, chosen)
+    _refresh_service_illustrative(conn, ids)
+    _refresh_scope_illustrative(conn, chosen)
     _count_services(conn)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE service_period_totals, scope_period_totals, service_channel_totals, "
-                             "scope_channel_totals, organisations")
+                             "scope_channel_totals, service_illustrative_metrics, scope_illustrative_metrics, "
+                             "organisations")

@@ -80,16 +80,15 @@ service_period_totals = Table(
     Column("cost_per_transaction", Float),
     *[Column(name, Float) for name in TOTALS],
     Column("latest", Boolean, nullable=False, server_default=false()),  # the service's latest year with transactions
-    # the service's department and agency, copied so that the index reads a page in volume order from
-    # one index (data_access.figures): (period or latest, organisation or none, volume)
+    # the service's department and agency, copied so that the index reads a page in a figure's order from
+    # one index (data_access.figures): (period or latest, organisation or none, figure)
     Column("department_id", Integer),
     Column("agency_id", Integer),
-    Index(None, "period_end", "volume"),
-    Index(None, "period_end", "department_id", "volume"),
-    Index(None, "period_end", "agency_id", "volume"),
-    Index(None, "latest", "volume"),
-    Index(None, "latest", "department_id", "volume"),
-    Index(None, "latest", "agency_id", "volume"),
+    # the index's sort keys that are ratios of the totals above, stored to be indexed (INDEX_KEYS)
+    Column("take_up", Float),  # digital take-up: digital_volume / channel_volume, NULL when that is 0
+    Column("unit_cost", Float),  # the KPI cost per transaction: total_cost / costed_volume, NULL when that is 0
+    *[Index(None, lead, *organisation, key) for key in ("volume", "take_up", "unit_cost")
+      for lead in ("period_end", "latest") for organisation in ((), ("department_id",), ("agency_id",))],
 )
 
 SCOPE_KINDS = ("all", "department", "agency")
@@ -135,6 +134,25 @@ scope_channel_totals = Table(
     Column("volume", Float, nullable=False),
     Column("illustrative", Boolean, nullable=False),
     Index(None, "scope", "organisation_id", "period_end"),
+)
+
+# The metrics that have some illustrative (generated) values: per service, and per scope (all of
+# government, each department, each agency). The pages' notes on generated figures read these
+# (data_access.figures.illustrative_metrics, data_access.drilldowns.illustrative_in_scope).
+
+service_illustrative_metrics = Table(
+    "service_illustrative_metrics", metadata,
+    Column("service_id", Integer, ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    Column("metric", String(40), primary_key=True),
+)
+
+scope_illustrative_metrics = Table(
+    "scope_illustrative_metrics", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("scope", String(20), nullable=False),  # all, department or agency
+    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
+    Column("metric", String(40), nullable=False),
+    Index(None, "scope", "organisation_id"),
 )
 
 # --- the data API: data sets of records (Backdrop's model), their write tokens and an audit log ---

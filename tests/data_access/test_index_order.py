@@ -174,33 +174,41 @@ def _service(conn, slug, name, department, agency=None):
 @pytest.fixture(params=["sqlite", "postgresql"])
 def small(request, tmp_path, monkeypatch):
     """A database of a few services built to tie and to miss figures: names equal but for case, equal
-    volumes, a service with a cost and no transactions, one with no channel split, one with nothing."""
+    volumes, a service with a cost and no transactions, one with no channel split, one with none of
+    its 0 transactions, one with nothing."""
     with empty_database(request.param, "pp_index", tmp_path) as url:
         monkeypatch.setenv("DATABASE_URL", url)
         engine = get_engine()
         with engine.begin() as conn:
             upgrade(conn)
-            org = lambda **v: conn.execute(insert(organisations).values(**v)).inserted_primary_key[0]  # noqa: E731
-            d1 = org(slug="d1", name="alpha Department", kind="department")
-            d2 = org(slug="d2", name="Beta department", kind="department")
-            org(slug="d3", name="Empty department", kind="department")
-            a1 = org(slug="a1", name="An agency", kind="agency", parent_id=d1)
-            ids = {slug: _service(conn, slug, name, dept, agency) for slug, name, dept, agency in (
-                ("apply", "Apply", d1, a1), ("apply-2", "apply", d1, None), ("book", "Book", d1, None),
-                ("zed", "zed", d2, None), ("claim", "Claim", d2, a1), ("none", "No figures", d1, None),
-                ("cost", "Cost only", d1, None), ("split", "No split", d2, None), ("tie", "Tie", d2, None))}
-            _measure(conn, ids["apply"], P1, 1000, 600, 5.0)
-            _measure(conn, ids["apply"], P2, 1200, 900, 4.0)
-            _measure(conn, ids["apply-2"], P2, 1200, 300, 7.5)
-            _measure(conn, ids["book"], P1, 50, 50)
-            _measure(conn, ids["zed"], P2, 9000, 0, 1.25)
-            _measure(conn, ids["claim"], P2, 1200, 600)
-            _measure(conn, ids["cost"], P2, cost=3.0)
-            _measure(conn, ids["split"], P2, 700, unspecified=True)
-            _measure(conn, ids["tie"], P1, 1000, 500, 5.0)
+            made = _small_index_data(conn)
             refresh_rollups(conn)
-        yield {"ids": ids, "d1": d1, "d2": d2, "a1": a1}
+        yield made
         engine.dispose()
+
+
+def _small_index_data(conn) -> dict:
+    org = lambda **v: conn.execute(insert(organisations).values(**v)).inserted_primary_key[0]  # noqa: E731
+    d1 = org(slug="d1", name="alpha Department", kind="department")
+    d2 = org(slug="d2", name="Beta department", kind="department")
+    org(slug="d3", name="Empty department", kind="department")
+    a1 = org(slug="a1", name="An agency", kind="agency", parent_id=d1)
+    ids = {slug: _service(conn, slug, name, dept, agency) for slug, name, dept, agency in (
+        ("apply", "Apply", d1, a1), ("apply-2", "apply", d1, None), ("book", "Book", d1, None),
+        ("zed", "zed", d2, None), ("claim", "Claim", d2, a1), ("none", "No figures", d1, None),
+        ("cost", "Cost only", d1, None), ("split", "No split", d2, None), ("tie", "Tie", d2, None),
+        ("zero", "Zero", d1, None))}
+    _measure(conn, ids["apply"], P1, 1000, 600, 5.0)
+    _measure(conn, ids["apply"], P2, 1200, 900, 4.0)
+    _measure(conn, ids["apply-2"], P2, 1200, 300, 7.5)
+    _measure(conn, ids["book"], P1, 50, 50)
+    _measure(conn, ids["zed"], P2, 9000, 0, 1.25)
+    _measure(conn, ids["claim"], P2, 1200, 600)
+    _measure(conn, ids["cost"], P2, cost=3.0)
+    _measure(conn, ids["split"], P2, 700, unspecified=True)
+    _measure(conn, ids["tie"], P1, 1000, 500, 5.0)
+    _measure(conn, ids["zero"], P2, 0, 0, 2.0)  # no transactions: no take-up, no cost per transaction
+    return {"ids": ids, "d1": d1, "d2": d2, "a1": a1}
 
 
 
@@ -254,3 +262,18 @@ def test_a_service_moved_to_another_department_follows(small):
     assert_whole_index_right()
     assert "apply" not in list(figures.service_index.uncached(department="d1")["slug"])
     assert list(figures.service_index.uncached(agency="a1")["slug"]) == ["claim"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_the_migrations_build_the_index_keys_of_data_already_stored(kind, tmp_path, monkeypatch):
+    """Data stored before the rollups (0006) gets them, and the index's stored ratio keys, from the
+    migrations alone: the index is then the Python sort."""
+    with empty_database(kind, "pp_index", tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        engine = get_engine()
+        with engine.begin() as conn:
+            upgrade(conn, "0006")
+            _small_index_data(conn)
+            upgrade(conn)
+        assert_whole_index_right(every_case=True)
+        engine.dispose()
