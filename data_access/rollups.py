@@ -253,7 +253,22 @@ def refresh_rollups(conn: Connection, service_ids: Iterable[int] | None = None) 
     _refresh_service_illustrative(conn, ids)
     _refresh_scope_illustrative(conn, chosen)
     _count_services(conn)
+    _analyse(conn)
+
+
+ANALYSED = ("service_period_totals", "scope_period_totals", "service_channel_totals", "scope_channel_totals",
+            "service_illustrative_metrics", "scope_illustrative_metrics", "organisations")
+SQLITE_ANALYSIS_LIMIT = 1000  # rows sampled per index: ~4 ms for all the rollups, whatever their size
+
+
+def _analyse(conn: Connection) -> None:
+    """Fresh statistics on the rollups, which the planners need to choose among their many indexes.
+    Without them SQLite reads a service's rollup row through an index led by `latest` (half the
+    table) for every service: the index sorted by name took 195 ms at N=1,000 and over a minute at
+    N=10,000; with them, 10 ms."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE service_period_totals, scope_period_totals, service_channel_totals, "
-                             "scope_channel_totals, service_illustrative_metrics, scope_illustrative_metrics, "
-                             "organisations")
+        conn.exec_driver_sql("ANALYZE " + ", ".join(ANALYSED))
+    elif conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+        for table in ANALYSED:
+            conn.exec_driver_sql(f"ANALYZE {table}")

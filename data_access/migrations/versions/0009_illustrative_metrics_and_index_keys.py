@@ -10,6 +10,8 @@ The services index sorted by digital take-up or cost per transaction reads a pag
 index led by (period or latest, organisation or none) and the ratio, stored on service_period_totals,
 as it reads the volume. data_access.rollups.refresh_rollups keeps both.
 
+Then the rollups get statistics, on SQLite too (data_access.rollups._analyse).
+
 The rollups of the data already stored are built here in SQL frozen as data_access.rollups built them
 at this revision: a migration never calls live code, which later revisions change.
 """
@@ -46,6 +48,7 @@ def upgrade():
         for columns in KEY_INDEXES:
             batch_op.create_index(_index_name(columns), list(columns), unique=False)
     _fill_index_keys(op.get_bind())
+    _analyse(op.get_bind())
 
 
 def downgrade():
@@ -98,3 +101,16 @@ def _fill_index_keys(conn):
                'take_up', 'unit_cost')
     conn.execute(sa.update(t).values(take_up=t.c.digital_volume / sa.func.nullif(t.c.channel_volume, 0),
                                      unit_cost=t.c.total_cost / sa.func.nullif(t.c.costed_volume, 0)))
+
+
+def _analyse(conn):
+    """Statistics for the planners (SQLite had none: without them it read the rollups through an
+    index led by `latest`, once per service)."""
+    tables = ('service_period_totals', 'scope_period_totals', 'service_channel_totals', 'scope_channel_totals',
+              'service_illustrative_metrics', 'scope_illustrative_metrics', 'organisations')
+    if conn.dialect.name == 'postgresql':
+        conn.exec_driver_sql('ANALYZE ' + ', '.join(tables))
+    elif conn.dialect.name == 'sqlite':
+        conn.exec_driver_sql('PRAGMA analysis_limit=1000')
+        for table in tables:
+            conn.exec_driver_sql(f'ANALYZE {table}')
