@@ -70,7 +70,7 @@ def layout(slug=None, period=None, compare=None, **_):
         ], className="govuk-form-group pp-filter"), year_before_control("service-compare", year_before)], className="pp-filters"),
         html.Div(_figures(slug, selected, year_before, service, figures), id="service-figures",
                  **{"aria-live": "polite"}),
-        html.Div(_sent_data(slug, year_before, service) if selected else None, id="service-sent"),
+        html.Div(_sent_data(slug, year_before, service), id="service-sent"),
         _explore(slug),
         _source_note(service),
     ])
@@ -255,8 +255,9 @@ def _explore(slug):
 
 
 def _sent_data(slug, year_before, service):
-    """Charts of what the service sends through the data API, when it sends anything (monthly: the
-    chosen year does not change them, the year-before overlay does)."""
+    """Charts of what the service sends through the data API, when it sends anything, whether or
+    not it has published figures (monthly: the chosen year does not change them, the year-before
+    overlay does)."""
     found = service_data_sets(slug)
     if not found:
         return None
@@ -350,8 +351,8 @@ def compare_sent_data(compare, slug):
     callback apart from the charts': the browser asks for both at once, and two workers answer them
     side by side."""
     service = get_service(slug)
-    if service is None or _chosen_year(slug, None)[2] is None:
-        raise PreventUpdate  # as the layout: no sent data without figures
+    if service is None:
+        raise PreventUpdate
     return _sent_data(slug, wants_year_before(compare), service)
 
 
