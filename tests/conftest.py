@@ -75,6 +75,22 @@ def empty_database(kind: str, prefix: str, folder: Path):
         yield f"sqlite:///{folder / (prefix + '.db')}"
 
 
+@contextlib.contextmanager
+def migrated_database(kind: str, prefix: str, folder: Path, monkeypatch, revision: str = "head"):
+    """An empty database of `kind` (see `empty_database`) migrated to `revision`, made the app's
+    (DATABASE_URL): yields its engine, disposed of at the end."""
+    from data_access.db import get_engine
+    with empty_database(kind, prefix, folder) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        engine = get_engine()
+        with engine.begin() as conn:
+            upgrade(conn, revision)
+        try:
+            yield engine
+        finally:
+            engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgresql_url():
     with postgresql_schema("pp_test") as url:

@@ -19,7 +19,7 @@ from data_access.schema import measurements as m
 from data_access.schema import organisations, scope_channel_totals, service_channel_totals, services
 from domain.channels import channel_order
 from domain.periods import YearEnding
-from tests.conftest import empty_database
+from tests.conftest import migrated_database
 from tests.data_access.test_rollups import assert_rollups_match
 
 COLUMNS = ["period_end", "channel", "volume", "illustrative", "period"]
@@ -161,15 +161,11 @@ def _small_database(conn):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def small(request, tmp_path, monkeypatch):
-    with empty_database(request.param, "pp_channels", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
+    with migrated_database(request.param, "pp_channels", tmp_path, monkeypatch) as engine:
         with engine.begin() as conn:
-            upgrade(conn)
             made = _small_database(conn)
             refresh_rollups(conn)
         yield made
-        engine.dispose()
 
 
 def assert_all_right():
@@ -222,15 +218,11 @@ def test_a_service_moved_to_another_department_leaves_its_old_one(small):
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_the_migration_builds_the_channel_rollups_of_data_already_stored(kind, tmp_path, monkeypatch):
-    with empty_database(kind, "pp_channels", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
+    with migrated_database(kind, "pp_channels", tmp_path, monkeypatch, "0007") as engine:
         with engine.begin() as conn:
-            upgrade(conn, "0007")
             _small_database(conn)  # at 0007, without the channel rollups
             upgrade(conn)
         assert assert_every_scope_right() > 0
         with engine.connect() as conn, conn.begin() as transaction:
             assert_as_a_full_rebuild(conn)
             transaction.rollback()
-        engine.dispose()

@@ -20,7 +20,7 @@ from data_access.schema import measurements, organisations, services
 from data_access.schema import service_period_totals as service_totals
 from data_access.services import agencies, departments, service_count
 from domain.periods import YearEnding
-from tests.conftest import empty_database
+from tests.conftest import migrated_database
 
 SORTS = figures.INDEX_SORTS
 
@@ -176,15 +176,11 @@ def small(request, tmp_path, monkeypatch):
     """A database of a few services built to tie and to miss figures: names equal but for case, equal
     volumes, a service with a cost and no transactions, one with no channel split, one with none of
     its 0 transactions, one with nothing."""
-    with empty_database(request.param, "pp_index", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
+    with migrated_database(request.param, "pp_index", tmp_path, monkeypatch) as engine:
         with engine.begin() as conn:
-            upgrade(conn)
             made = _small_index_data(conn)
             refresh_rollups(conn)
         yield made
-        engine.dispose()
 
 
 def _small_index_data(conn) -> dict:
@@ -268,15 +264,11 @@ def test_a_service_moved_to_another_department_follows(small):
 def test_the_migrations_build_the_index_keys_of_data_already_stored(kind, tmp_path, monkeypatch):
     """Data stored before the rollups (0006) gets them, and the index's stored ratio keys, from the
     migrations alone: the index is then the Python sort."""
-    with empty_database(kind, "pp_index", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
+    with migrated_database(kind, "pp_index", tmp_path, monkeypatch, "0006") as engine:
         with engine.begin() as conn:
-            upgrade(conn, "0006")
             _small_index_data(conn)
             upgrade(conn)
         assert_whole_index_right(every_case=True)
-        engine.dispose()
 
 
 # --- the plan: statistics let SQLite read a service's rollup row by its key ------------------------------
@@ -289,16 +281,12 @@ def test_sqlite_reads_each_services_rollup_row_by_its_key(tmp_path, monkeypatch)
     from pathlib import Path
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from bench.generate import generate
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'plan.db'}")
-    engine = get_engine()
-    with engine.begin() as conn:
-        upgrade(conn)
-    generate(150, years=2, record_services=0, progress=False)
-    query = figures._paged(figures._by_service(None, ("", None, None), "name", False), 0, 50)
-    with engine.connect() as conn:
-        plan = " | ".join(row[3] for row in conn.exec_driver_sql(
-            "EXPLAIN QUERY PLAN " + str(query.compile(conn, compile_kwargs={"literal_binds": True}))))
-        analysed = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'service_period_totals'")
-        assert analysed.scalar_one() > 0
+    with migrated_database("sqlite", "pp_plan", tmp_path, monkeypatch) as engine:
+        generate(150, years=2, record_services=0, progress=False)
+        query = figures._paged(figures._by_service(None, ("", None, None), "name", False), 0, 50)
+        with engine.connect() as conn:
+            plan = " | ".join(row[3] for row in conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + str(query.compile(conn, compile_kwargs={"literal_binds": True}))))
+            analysed = conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'service_period_totals'")
+            assert analysed.scalar_one() > 0
     assert "SEARCH service_period_totals USING INDEX sqlite_autoindex_service_period_totals_1 (service_id=?)" in plan
-    engine.dispose()

@@ -25,7 +25,7 @@ from data_access.services import agency as agency_org
 from data_access.services import department as department_org
 from domain.channels import channel_order
 from domain.periods import YearEnding
-from tests.conftest import empty_database
+from tests.conftest import migrated_database
 from tests.data_access.test_channel_rollups import P1, P2, _measure, _service, _small_database
 
 
@@ -159,14 +159,9 @@ def test_an_unknown_kind_is_refused(database):
 def test_generated_scopes_read_as_the_measurements(kind, tmp_path, monkeypatch):
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from bench.generate import generate
-    with empty_database(kind, "pp_generated", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
-        with engine.begin() as conn:
-            upgrade(conn)
+    with migrated_database(kind, "pp_generated", tmp_path, monkeypatch):
         generate(150, years=3, record_services=0, progress=False)
         assert assert_every_scope_reads_as_measured() > 100
-        engine.dispose()
 
 
 # --- writes, on a small database ----------------------------------------------------------------------
@@ -179,17 +174,13 @@ def _illustrative(conn, service_id, period, metric, value, dimension=""):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def small(request, tmp_path, monkeypatch):
-    with empty_database(request.param, "pp_scope_reads", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
+    with migrated_database(request.param, "pp_scope_reads", tmp_path, monkeypatch) as engine:
         with engine.begin() as conn:
-            upgrade(conn)
             made = _small_database(conn)
             _illustrative(conn, made["ids"]["book"], P1, "rating", 12, "4")
             _illustrative(conn, made["ids"]["claim"], P2, "started", 900)
             refresh_rollups(conn)
         yield made
-        engine.dispose()
 
 
 def assert_all_right() -> int:
@@ -256,13 +247,9 @@ def test_a_service_deleted_leaves_its_scopes(small):
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_the_migration_builds_the_rollups_of_data_already_stored(kind, tmp_path, monkeypatch):
-    with empty_database(kind, "pp_scope_reads", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
+    with migrated_database(kind, "pp_scope_reads", tmp_path, monkeypatch, "0006") as engine:
         with engine.begin() as conn:
-            upgrade(conn, "0006")
             made = _small_database(conn)  # at 0006: the later migrations build every rollup read here
             _illustrative(conn, made["ids"]["book"], P1, "rating", 12, "4")
             upgrade(conn)
         assert assert_all_right() > 0
-        engine.dispose()

@@ -6,13 +6,11 @@ import pytest
 from sqlalchemy import insert
 
 from data_access.data_sets import create_data_set
-from data_access.db import get_engine
-from data_access.migrate import upgrade
 from data_access.records import store_records
 from data_access.rollups import refresh_rollups
 from data_access.schema import organisations, services
 from ingest.records import Record
-from tests.conftest import empty_database
+from tests.conftest import migrated_database
 
 SLUG = "new-online-claims"
 
@@ -20,11 +18,8 @@ SLUG = "new-online-claims"
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 def test_a_service_without_figures_shows_the_data_it_sent(kind, tmp_path, monkeypatch):
     import app
-    with empty_database(kind, "pp_sent", tmp_path) as url:
-        monkeypatch.setenv("DATABASE_URL", url)
-        engine = get_engine()
+    with migrated_database(kind, "pp_sent", tmp_path, monkeypatch) as engine:
         with engine.begin() as conn:
-            upgrade(conn)
             department = conn.execute(insert(organisations).values(
                 slug="dft", name="Department for Transport", kind="department").returning(organisations.c.id)).scalar_one()
             conn.execute(insert(services).values(slug=SLUG, name="New online claims", department_id=department))
@@ -37,4 +32,3 @@ def test_a_service_without_figures_shows_the_data_it_sent(kind, tmp_path, monkey
         assert answer.status_code == 200
         assert "This service has not reported any transactions." in page
         assert "Data sent by the service" in page and 'id="sent-completion-table"' in page
-        engine.dispose()
