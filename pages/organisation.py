@@ -177,9 +177,9 @@ def agency_title(slug=None, **_):
 
 
 def _title(kind, slug):
-    """The tab names the department or agency."""
+    """The tab names the department or agency (or says it is not found, as the page does)."""
     org = organisation(kind, slug or "")
-    return page_title(org["name"] if org else "Not found")
+    return page_title(org["name"] if org else f"{_what(kind).capitalize()} not found")
 
 
 dash.register_page("pages.organisation.department", path_template="/departments/<slug>",
@@ -213,8 +213,12 @@ def organisation_layout(kind, slug, period, compare=None):
     ])
 
 
+def _what(kind) -> str:
+    return "agency or body" if kind == "agency" else "department"
+
+
 def _not_found(kind, slug):
-    what = "agency or body" if kind == "agency" else "department"
+    what = _what(kind)
     return html.Div([
         html.H1(f"{what.capitalize()} not found", className="govuk-heading-xl"),
         html.P(f"There is no {what} called “{slug}” that runs a service.", className="govuk-body"),

@@ -28,13 +28,13 @@ from pages.url_state import mirror_to_address_bar, query_string
 
 
 
-def title(slug=None, **_):
+def service_title(slug=None, **_):
     """The tab names the service: every service page would otherwise have the same title."""
     service = get_service(slug or "")
     return page_title(service["name"] if service else "Service not found")
 
 
-dash.register_page(__name__, path_template="/services/<slug>", title=title)
+dash.register_page(__name__, path_template="/services/<slug>", title=service_title)
 
 # which stored metrics each KPI is built from, to know when it is illustrative
 KPI_SOURCES = {"completion_rate": {"started", "completed"}, "user_satisfaction": {"rating"}}

@@ -44,7 +44,8 @@ def test_each_page_is_titled_by_what_it_shows(server, path, title):
 
 @pytest.mark.parametrize("path, title", [
     ("/services/no-such-service", "Service not found"),
-    ("/departments/no-such-department", "Not found"),
+    ("/departments/no-such-department", "Department not found"),
+    ("/agencies/no-such-agency", "Agency or body not found"),
     ("/dashboards/no-such-dashboard", "Dashboard"),
     ("/no-such-page", "Page not found"),
 ])
