@@ -24,8 +24,9 @@ from data_access.services import agency as agency_org
 from data_access.services import department as department_org
 from data_access.services import SERVICE_COLUMNS, services_query
 from domain.channels import channel_order
-from domain.metrics import kpis
+from domain.metrics import METRICS, kpis
 from domain.periods import YearEnding
+from domain.suppression import threshold
 
 
 def _frame(query) -> pd.DataFrame:
@@ -195,7 +196,8 @@ def _services_from():
 # The index in SQL, a page at a time. Sorted by a figure: first the rows that have it, read from the
 # rollup in the figure's order (an index led by the period or `latest`, the department or agency, and
 # the volume, digital take-up or cost gives a page reading about a page of rows, whatever the number
-# of services), then the services without it, by name. Sorted by name or department: the services.
+# of services), then the services without it or with it suppressed, by name. Sorted by name or
+# department: the services.
 
 def _index_rows(period_id, filters, sort, descending, offset=0, limit=None) -> tuple[list, list]:
     """The columns and rows of the index, from `offset`, at most `limit` (None: all)."""
@@ -206,16 +208,16 @@ def _index_rows(period_id, filters, sort, descending, offset=0, limit=None) -> t
             return list(result.keys()), result.all()
         key = _figure_keys()[sort]
         by_id = (filters[0], *_organisation_ids(conn, *filters[1:]))
-        result = conn.execute(_paged(_with_figure(period_id, by_id, key, descending), offset, limit))
+        result = conn.execute(_paged(_with_figure(period_id, by_id, sort, key, descending), offset, limit))
         columns, rows = list(result.keys()), result.all()
         if limit is not None and len(rows) == limit:
             return columns, rows
         with_figure = offset + len(rows) if rows or not offset else \
-            conn.execute(_with_figure(period_id, by_id, key, descending, count=True)).scalar_one()
+            conn.execute(_with_figure(period_id, by_id, sort, key, descending, count=True)).scalar_one()
         if with_figure >= _count(conn, *filters):  # every service has the figure: none without it
             return columns, rows
         offset = offset - with_figure if not rows else 0  # the page starts among the rows without it
-        missing = _by_service(period_id, filters, sort, descending).where(key.is_(None))
+        missing = _by_service(period_id, filters, "name", False).where(key.is_(None) | _hidden(sort))
         rows += conn.execute(_paged(missing, offset, None if limit is None else limit - len(rows))).all()
         return columns, rows
 
@@ -245,7 +247,7 @@ def _organisation_ids(conn, *slugs) -> list:
     return [found.get(slug, False) if slug else None for slug in slugs]
 
 
-def _with_figure(period_id, filters, key, descending, count=False):
+def _with_figure(period_id, filters, sort, key, descending, count=False):
     """The rollup rows of the period that have the sort's figure, in its order, then by name; the
     filters are (search, department id, agency id)."""
     t = service_totals
@@ -254,7 +256,7 @@ def _with_figure(period_id, filters, key, descending, count=False):
             .join(department_org, services.c.department_id == department_org.c.id)
             .outerjoin(agency_org, services.c.agency_id == agency_org.c.id))
     query = select(func.count()) if count else select(*_index_columns())
-    query = query.select_from(rows).where(_chosen(period_id), key.is_not(None))
+    query = query.select_from(rows).where(_chosen(period_id), key.is_not(None), ~_hidden(sort))
     for column, wanted in ((t.c.department_id, department), (t.c.agency_id, agency)):
         if wanted is False:
             query = query.where(false())
@@ -272,6 +274,17 @@ def _by_service(period_id, filters, sort, descending):
     query = (services_query().add_columns(service_totals.c.period_end, *[service_totals.c[n] for n in TOTALS])
              .outerjoin(service_totals, (service_totals.c.service_id == services.c.id) & _chosen(period_id)))
     return _filtered(query, *filters).order_by(*_index_order(sort, descending))
+
+
+def _hidden(sort: str):
+    """The rollup rows whose figure for this sort is shown as suppressed (a small count behind it, as
+    domain.metrics names it): they go with the rows that have no figure, by name, so that their place
+    in the list does not hint at the hidden value."""
+    count_column = METRICS[sort].count if sort in METRICS else None
+    if count_column is None:
+        return false()
+    count = func.coalesce(service_totals.c[count_column], 0)
+    return (count > 0) & (count < threshold())
 
 
 def _figure_keys() -> dict:

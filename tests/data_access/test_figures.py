@@ -2,12 +2,15 @@
 import csv
 import math
 
+import pandas as pd
 import pytest
 
 from data_access import figures
 from data_access.db import PROJECT_ROOT
 from data_access.services import agencies, departments, get_service
+from domain.metrics import suppress_kpis
 from domain.periods import YearEnding
+from domain.suppression import SUPPRESSED
 
 SEPT_2017 = "October 2016 to September 2017"
 
@@ -99,12 +102,18 @@ def test_filters_by_department_and_agency(database):
 
 
 @pytest.mark.parametrize("column", ["transactions", "digital_take_up", "cost_per_transaction"])
-def test_sorting_puts_missing_figures_last_either_way(database, column):
+def test_sorting_puts_missing_and_suppressed_figures_last_either_way(database, column):
+    """A suppressed figure sorts with the missing ones, by name: its place must not hint at it."""
     for descending in (True, False):
-        values = figures.service_index("2017-09", sort=column, descending=descending)[column]
-        known = values.dropna()
-        assert values.iloc[: len(known)].notna().all()
+        frame = figures.service_index("2017-09", sort=column, descending=descending)
+        shown = pd.to_numeric(suppress_kpis(frame)[column], errors="coerce")  # suppressed: NaN
+        known = shown.dropna()
+        assert shown.iloc[: len(known)].notna().all()
         assert list(known) == sorted(known, reverse=descending)
+        rest = list(frame["name"].iloc[len(known):])
+        assert rest == sorted(rest, key=str.lower)
+    if column != "cost_per_transaction":  # which has no count behind it to suppress
+        assert (suppress_kpis(frame)[column] == SUPPRESSED).any()  # the demo has some to place
 
 
 def test_sorting_by_name_ignores_case(database):

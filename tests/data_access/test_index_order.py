@@ -20,6 +20,7 @@ from data_access.schema import measurements, organisations, services
 from data_access.schema import service_period_totals as service_totals
 from data_access.services import agencies, departments, service_count
 from domain.periods import YearEnding
+from domain.suppression import is_small
 from tests.conftest import migrated_database
 
 SORTS = figures.INDEX_SORTS
@@ -34,6 +35,10 @@ def _number(value):
 def _ratio(part, whole):
     part, whole = _number(part), _number(whole)
     return None if part is None or not whole else part / whole
+
+
+def _shown(value, count):
+    return None if is_small(count) else value
 
 
 def read_tables():
@@ -59,8 +64,10 @@ def expected_slugs(tables, period_id, search="", department=None, agency=None, s
         "name": lambda s, r: s.name.lower(),
         "department": lambda s, r: orgs[s.department_id].name.lower(),
         "period": lambda s, r: r and str(r["period_end"])[:10],
-        "transactions": lambda s, r: r and _number(r["volume"]),
-        "digital_take_up": lambda s, r: r and _ratio(r["digital_volume"], r["channel_volume"]),
+        # a figure shown as suppressed sorts as none: its place must not hint at it
+        "transactions": lambda s, r: r and _shown(_number(r["volume"]), r["volume"]),
+        "digital_take_up": lambda s, r: r and _shown(_ratio(r["digital_volume"], r["channel_volume"]),
+                                                     r["channel_volume"]),
         "cost_per_transaction": lambda s, r: r and _ratio(r["total_cost"], r["costed_volume"]),
     }
     wanted = [s for s in listed
@@ -193,7 +200,7 @@ def _small_index_data(conn) -> dict:
         ("apply", "Apply", d1, a1), ("apply-2", "apply", d1, None), ("book", "Book", d1, None),
         ("zed", "zed", d2, None), ("claim", "Claim", d2, a1), ("none", "No figures", d1, None),
         ("cost", "Cost only", d1, None), ("split", "No split", d2, None), ("tie", "Tie", d2, None),
-        ("zero", "Zero", d1, None))}
+        ("zero", "Zero", d1, None), ("few", "A few", d1, None))}
     _measure(conn, ids["apply"], P1, 1000, 600, 5.0)
     _measure(conn, ids["apply"], P2, 1200, 900, 4.0)
     _measure(conn, ids["apply-2"], P2, 1200, 300, 7.5)
@@ -204,6 +211,7 @@ def _small_index_data(conn) -> dict:
     _measure(conn, ids["split"], P2, 700, unspecified=True)
     _measure(conn, ids["tie"], P1, 1000, 500, 5.0)
     _measure(conn, ids["zero"], P2, 0, 0, 2.0)  # no transactions: no take-up, no cost per transaction
+    _measure(conn, ids["few"], P2, 3, 3, 2.0)  # 3 transactions: suppressed, and so its take-up of 100%
     return {"ids": ids, "d1": d1, "d2": d2, "a1": a1}
 
 
