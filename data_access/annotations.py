@@ -9,6 +9,7 @@ from data_access.cache import bump_generation, memoized
 from data_access.data_sets import utc_now
 from data_access.db import get_engine
 from data_access.schema import annotations, service_editors, services, users
+from data_access.services import service_id_of
 
 MAX_TEXT = 300
 
@@ -43,7 +44,7 @@ def add_annotation(conn: Connection, slug: str, on: date, text: str, author: str
 
 
 def delete_annotation(conn: Connection, slug: str, annotation_id: int) -> bool:
-    service_id = select(services.c.id).where(services.c.slug == slug).scalar_subquery()
+    service_id = service_id_of(slug)
     result = conn.execute(delete(annotations).where(annotations.c.id == annotation_id,
                                                     annotations.c.service_id == service_id))
     if result.rowcount:

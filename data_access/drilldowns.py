@@ -13,12 +13,13 @@ from data_access.cache import memoized
 from data_access.db import get_engine
 from data_access.figures import SCOPES, scope_illustrative_metrics, scope_rows
 from data_access.record_queries import run_query
-from data_access.schema import data_sets, organisations
+from data_access.schema import data_sets
 from data_access.schema import service_channel_totals as service_channels
 from data_access.schema import scope_period_totals as scope_totals
 from data_access.schema import service_period_totals as service_totals
 from data_access.schema import services
-from data_access.services import agencies, departments, get_service, services_query
+from data_access.services import (agencies, departments, get_service, organisation_id_of, service_id_of,
+                                   services_query)
 from domain.channels import channel_order
 from domain.metrics import RATINGS
 from domain.periods import YearEnding
@@ -144,11 +145,11 @@ def _reporting_rows(kind: str, slug: str | None):
     if kind == "all":
         return true()
     if kind == "service":
-        return t.c.service_id == select(services.c.id).where(services.c.slug == slug).scalar_subquery()
+        return t.c.service_id == service_id_of(slug)
     columns = {"department": t.c.department_id, "agency": t.c.agency_id}
     if kind not in columns:
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
-    return columns[kind] == select(organisations.c.id).where(organisations.c.slug == slug).scalar_subquery()
+    return columns[kind] == organisation_id_of(kind, slug)
 
 
 # --- journeys: data sets of type `journey` sent through the data API -------------------------------

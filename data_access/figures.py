@@ -22,7 +22,7 @@ from data_access.schema import service_illustrative_metrics as service_illustrat
 from data_access.schema import service_period_totals as service_totals
 from data_access.services import agency as agency_org
 from data_access.services import department as department_org
-from data_access.services import SERVICE_COLUMNS, services_query
+from data_access.services import SERVICE_COLUMNS, organisation_id_of, service_id_of, services_query
 from domain.channels import channel_order
 from domain.metrics import METRICS, kpis
 from domain.periods import YearEnding
@@ -59,14 +59,14 @@ def scope_figures(kind: str, slug: str | None = None) -> pd.DataFrame:
     return _with_periods(kpis(_frame(query.order_by(t.c.period_end, t.c.period_start))))
 
 
-def scope_rows(kind: str, slug: str | None = None):
-    """A condition on scope_period_totals: the rows of all of government, a department or an agency."""
+def scope_rows(kind: str, slug: str | None = None, t=scope_totals):
+    """A condition on a scope rollup `t` (scope_period_totals unless given; any table with a scope
+    and an organisation_id): the rows of all of government, a department or an agency."""
     if kind == "all":
-        return scope_totals.c.scope == "all"
+        return t.c.scope == "all"
     if kind not in ("department", "agency"):
         raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
-    organisation = select(organisations.c.id).where(organisations.c.slug == slug, organisations.c.kind == kind)
-    return (scope_totals.c.scope == kind) & (scope_totals.c.organisation_id == organisation.scalar_subquery())
+    return (t.c.scope == kind) & (t.c.organisation_id == organisation_id_of(kind, slug))
 
 
 def service_figures(slug: str) -> pd.DataFrame:
@@ -77,20 +77,8 @@ def service_figures(slug: str) -> pd.DataFrame:
 def _channel_rows(kind: str, slug: str | None):
     """The channel rollup's table and a condition on it: the rows of one scope."""
     if kind == "service":
-        service = select(services.c.id).where(services.c.slug == slug).scalar_subquery()
-        return service_channels, service_channels.c.service_id == service
-    return scope_channels, _organisation_rows(scope_channels, kind, slug)
-
-
-def _organisation_rows(t, kind: str, slug: str | None):
-    """A condition on a scope rollup `t` (a scope and an organisation_id): the rows of all of government,
-    or of the organisation of this slug as department or as agency."""
-    if kind == "all":
-        return t.c.scope == "all"
-    if kind not in ("department", "agency"):
-        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, not {kind!r}")
-    organisation = select(organisations.c.id).where(organisations.c.slug == slug).scalar_subquery()
-    return (t.c.scope == kind) & (t.c.organisation_id == organisation)
+        return service_channels, service_channels.c.service_id == service_id_of(slug)
+    return scope_channels, scope_rows(kind, slug, scope_channels)
 
 
 @memoized
@@ -124,9 +112,9 @@ def scope_illustrative_metrics(kind: str, slug: str | None = None) -> frozenset[
     (data_access.rollups), a few rows whatever the number of services."""
     if kind == "service":
         t = service_illustrative
-        rows = t.c.service_id == select(services.c.id).where(services.c.slug == slug).scalar_subquery()
+        rows = t.c.service_id == service_id_of(slug)
     else:
-        t, rows = scope_illustrative, _organisation_rows(scope_illustrative, kind, slug)
+        t, rows = scope_illustrative, scope_rows(kind, slug, scope_illustrative)
     with get_engine().connect() as conn:
         return frozenset(conn.execute(select(t.c.metric).distinct().where(rows)).scalars())
 

@@ -32,6 +32,16 @@ def services_query():
             .outerjoin(agency, services.c.agency_id == agency.c.id))
 
 
+def service_id_of(slug: str):
+    """The id of the service of this slug, as a scalar subquery (NULL when there is none)."""
+    return select(services.c.id).where(services.c.slug == slug).scalar_subquery()
+
+
+def organisation_id_of(kind: str, slug: str | None):
+    """The id of the department or agency (`kind`) of this slug, as a scalar subquery."""
+    return select(organisations.c.id).where(organisations.c.slug == slug, organisations.c.kind == kind).scalar_subquery()
+
+
 def service_count() -> int:
     """Every service: the sum of the departments' counts (kept by data_access.rollups.refresh_rollups)."""
     query = select(func.coalesce(func.sum(organisations.c.department_services), 0))
