@@ -138,13 +138,19 @@ def _delete_scopes(conn: Connection, table, chosen: dict[str, list[int] | None])
             conn.execute(delete(table).where(table.c.scope == kind, table.c.organisation_id.in_(ids)))
 
 
+def _rebuilt(chosen: dict[str, list[int] | None]) -> list[tuple]:
+    """(kind, the services' column naming it, ids) of the organisation kinds a refresh rebuilds:
+    all of them (ids None), or those with chosen organisations."""
+    return [(kind, column, chosen[kind]) for kind, column in _ORGANISATIONS.items()
+            if chosen[kind] is None or chosen[kind]]
+
+
 def _refresh_scopes(conn: Connection, chosen: dict[str, list[int] | None]) -> None:
     _delete_scopes(conn, scope_totals, chosen)
     columns = [scope_totals.c[name] for name in SCOPE_COLUMNS]
     conn.execute(insert(scope_totals).from_select(columns, _scope_select("all", None, None)))
-    for kind, column in _ORGANISATIONS.items():
-        if chosen[kind] is None or chosen[kind]:
-            conn.execute(insert(scope_totals).from_select(columns, _scope_select(kind, column, chosen[kind])))
+    for kind, column, ids in _rebuilt(chosen):
+        conn.execute(insert(scope_totals).from_select(columns, _scope_select(kind, column, ids)))
 
 
 # --- transactions per channel --------------------------------------------------------------------------
@@ -191,10 +197,8 @@ def _all_channels_select():
 def _refresh_scope_channels(conn: Connection, chosen: dict[str, list[int] | None]) -> None:
     _delete_scopes(conn, scope_channels, chosen)
     columns = [scope_channels.c[name] for name in _CHANNEL_COLUMNS]
-    for kind, column in _ORGANISATIONS.items():
-        if chosen[kind] is None or chosen[kind]:
-            conn.execute(insert(scope_channels).from_select(
-                columns, _channel_scope_select(kind, column, chosen[kind])))
+    for kind, column, ids in _rebuilt(chosen):
+        conn.execute(insert(scope_channels).from_select(columns, _channel_scope_select(kind, column, ids)))
     conn.execute(insert(scope_channels).from_select(columns, _all_channels_select()))
 
 
@@ -216,10 +220,9 @@ def _refresh_scope_illustrative(conn: Connection, chosen: dict[str, list[int] | 
     _delete_scopes(conn, scope_illustrative, chosen)
     t, s = service_illustrative, scope_illustrative
     columns = [s.c.scope, s.c.organisation_id, s.c.metric]
-    for kind, column in _ORGANISATIONS.items():
-        if chosen[kind] is None or chosen[kind]:
-            rows = select(literal(kind), column, t.c.metric).distinct()
-            conn.execute(insert(s).from_select(columns, _of_organisations(rows, t, column, chosen[kind])))
+    for kind, column, ids in _rebuilt(chosen):
+        rows = select(literal(kind), column, t.c.metric).distinct()
+        conn.execute(insert(s).from_select(columns, _of_organisations(rows, t, column, ids)))
     rows = select(literal("all"), literal(None, Integer), s.c.metric).distinct().where(s.c.scope == "department")
     conn.execute(insert(s).from_select(columns, rows))
 
