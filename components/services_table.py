@@ -5,6 +5,7 @@ import pandas as pd
 from dash import html
 
 from components.quick_html import quick
+from components.tables import NUMERIC_CELL
 from domain.metrics import METRICS, suppress_kpis
 from domain.suppression import SUPPRESSED
 
@@ -50,7 +51,7 @@ def _row(service: dict) -> html.Tr:
         value = service[metric_id]
         shown = value == SUPPRESSED or pd.notna(value)
         text = METRICS[metric_id].format(value, exact=True) if shown else "Not reported"
-        cells.append(quick(html.Td, text, className="govuk-table__cell govuk-table__cell--numeric",
+        cells.append(quick(html.Td, text, className=NUMERIC_CELL,
                            **{"data-value": repr(float(value)) if shown and value != SUPPRESSED else ""}))
     return quick(html.Tr, cells, className="govuk-table__row")
 

@@ -94,13 +94,16 @@ service_period_totals = Table(
 SCOPE_KINDS = ("all", "department", "agency")
 
 
-def _scope_period_columns() -> list[Column]:
-    """What names a row of a scope's rollup: the scope, its organisation and the period."""
+def _scope_columns() -> list[Column]:
+    """What names the scope of a row of a scope's rollup: all of government, or its organisation."""
     return [Column("id", Integer, primary_key=True),
             Column("scope", String(20), nullable=False),  # all, department or agency
-            Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
-            Column("period_start", Date, nullable=False),
-            Column("period_end", Date, nullable=False)]
+            Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE"))]  # NULL for all
+
+
+def _scope_period_columns() -> list[Column]:
+    """What names a row of a scope's rollup of a period: the scope and the period."""
+    return [*_scope_columns(), Column("period_start", Date, nullable=False), Column("period_end", Date, nullable=False)]
 
 
 scope_period_totals = Table(
@@ -148,9 +151,7 @@ service_illustrative_metrics = Table(
 
 scope_illustrative_metrics = Table(
     "scope_illustrative_metrics", metadata,
-    Column("id", Integer, primary_key=True),
-    Column("scope", String(20), nullable=False),  # all, department or agency
-    Column("organisation_id", Integer, ForeignKey("organisations.id", ondelete="CASCADE")),  # NULL for all
+    *_scope_columns(),
     Column("metric", String(40), nullable=False),
     Index(None, "scope", "organisation_id"),
 )
