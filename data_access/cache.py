@@ -1,6 +1,6 @@
 """Caching around data access with flask-caching, kept right by a data generation.
 
-FileSystemCache by default (shared by the gunicorn workers of one machine); RedisCache when
+FileCache (a FileSystemCache) by default (shared by the gunicorn workers of one machine); RedisCache when
 REDIS_URL is set (shared by every worker on every machine). Cached functions take small,
 normalised arguments (slugs, period ids), never data frames.
 
@@ -22,10 +22,12 @@ import hashlib
 import inspect
 import logging
 import os
+import struct
 import time
 
 from flask import Flask, current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
+from flask_caching.backends.filesystemcache import FileSystemCache
 from flask_caching.backends.rediscache import RedisCache
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, select, update
@@ -49,7 +51,7 @@ def cache_config() -> dict:
         return {**common, "CACHE_TYPE": "data_access.cache.SafeRedisCache",
                 "CACHE_REDIS_URL": os.environ["REDIS_URL"], "CACHE_OPTIONS": dict(REDIS_TIMEOUTS)}
     cache_dir = os.environ.get("CACHE_DIR") or str(PROJECT_ROOT / "instance" / "cache" / prefix)
-    return {**common, "CACHE_TYPE": "FileSystemCache", "CACHE_DIR": cache_dir, "CACHE_THRESHOLD": 20_000}
+    return {**common, "CACHE_TYPE": "data_access.cache.FileCache", "CACHE_DIR": cache_dir, "CACHE_THRESHOLD": 20_000}
 
 
 def init_cache(server: Flask) -> None:
@@ -187,3 +189,46 @@ class SafeRedisCache(RedisCache):
 
     def clear(self):
         return self._guarded(lambda: RedisCache.clear(self), False)
+
+
+# --- files that never fill the disk, without a count file ----------------------------------------
+
+class FileCache(FileSystemCache):
+    """FileSystemCache that keeps at most `threshold` files by counting the directory every
+    PRUNE_EVERY writes of a process. (cachelib's own threshold keeps a count file that it reads and
+    rewrites on every write: 0.49 against 0.18 ms a write.) When over, expired files go first, then
+    those that expire soonest (the oldest written), down to 90 % of the threshold."""
+
+    PRUNE_EVERY = 200
+
+    def __init__(self, cache_dir, threshold=500, **kwargs):
+        super().__init__(cache_dir, threshold=0, **kwargs)  # 0: cachelib neither counts nor prunes
+        self.limit = threshold
+        self._writes = 0
+
+    def set(self, key, value, timeout=None, mgmt_element=False):
+        self._writes += 1
+        if self.limit and self._writes % self.PRUNE_EVERY == 0:
+            self.prune()
+        return super().set(key, value, timeout, mgmt_element)
+
+    def prune(self) -> None:
+        names = list(self._list_dir())
+        if len(names) <= self.limit:
+            return
+        expiries = []
+        for name in names:
+            try:
+                with open(name, "rb") as file:
+                    expiries.append((struct.unpack("I", file.read(4))[0] or float("inf"), name))
+            except (OSError, struct.error):  # gone meanwhile (another worker), or being written
+                continue
+        now, keep = time.time(), int(self.limit * 0.9)
+        expiries.sort()
+        for rank, (expires, name) in enumerate(expiries):
+            if expires >= now and len(expiries) - rank <= keep:
+                break
+            try:
+                os.remove(name)
+            except FileNotFoundError:
+                pass

@@ -80,9 +80,38 @@ def test_filesystem_cache_is_the_default_and_a_write_makes_every_worker_read_afr
                                                                                   monkeypatch):
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.setenv("CACHE_DIR", str(tmp_path / "cache"))
-    assert cache_config()["CACHE_TYPE"] == "FileSystemCache"
+    assert cache_config()["CACHE_TYPE"] == "data_access.cache.FileCache"
     assert _cached_until_a_write(one_service_db) == ["Renew a thing"] * 3 + ["Renamed"] * 2
     assert any((tmp_path / "cache").iterdir())
+
+
+def _files(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir() if not p.name.endswith(".__wz_cache")}
+
+
+def test_the_file_cache_keeps_its_threshold_without_a_count_file(tmp_path):
+    folder = tmp_path / "cache"
+    files = cache_module.FileCache(str(folder), threshold=20, default_timeout=300)
+    files.PRUNE_EVERY = 10
+    for i in range(5):
+        files.set(f"expired-{i}", i, timeout=-60)  # written expired: pruned first, whatever their age
+    expired = _files(folder)
+    for i in range(45):
+        files.set(f"fresh-{i}", i, timeout=300 + i)  # each expires a second after the one before
+        assert len(_files(folder)) <= 20 + files.PRUNE_EVERY
+    left = _files(folder)
+    assert not expired & left
+    assert len(left) <= 20
+    assert files.get("fresh-44") == 44 and files.get("fresh-0") is None  # the soonest to expire went
+    assert files._get_filename(files._fs_count_file).split("/")[-1] not in left  # no count file
+
+
+def test_the_file_cache_below_its_threshold_keeps_everything(tmp_path):
+    files = cache_module.FileCache(str(tmp_path / "cache"), threshold=100)
+    files.PRUNE_EVERY = 5
+    for i in range(50):
+        files.set(f"key-{i}", i)
+    assert [files.get(f"key-{i}") for i in range(50)] == list(range(50))
 
 
 def test_redis_cache_when_redis_url_is_set(one_service_db, redis_url, monkeypatch):
