@@ -256,6 +256,8 @@ def _groups(conn, sql: _Sql, query: Query) -> list[dict]:
 
 
 def _groups_with_periods(conn, sql: _Sql, query: Query) -> list[dict]:
+    if query.flatten and query.limit is None and query.sort_by is None:
+        return _flat_groups(conn, sql, query)
     count = len(query.group_by)
     groups_statement = _groups_statement(sql, query, _fields_subquery(sql, query, query.group_by))
     groups = {}
@@ -278,6 +280,22 @@ def _groups_with_periods(conn, sql: _Sql, query: Query) -> list[dict]:
             groups[identity]["values"].append({"_start_at": row.p, **_aggregate_values(row, query),
                                                **sets.get((identity, row.p), {})})
     _set_totals(groups.values(), query)
+    return list(groups.values())
+
+
+def _flat_groups(conn, sql: _Sql, query: Query) -> list[dict]:
+    """The groups of a flat answer, which keeps only each group's fields and periods: one statement,
+    in the groups' order then the periods', without the groups' totals (nor the totals' statement)."""
+    count = len(query.group_by)
+    sub = _fields_subquery(sql, query, query.group_by)
+    statement = (select(*_group_columns(sub, count), sub.c.p, *_aggregates(sub, query))
+                 .group_by(*_group_columns(sub, count), sub.c.p).order_by(*_group_order(sub, count), sub.c.p))
+    sets = _sets(conn, sql, query, with_period=True)
+    groups: dict = {}
+    for row in conn.execute(statement):
+        identity = _group_identity(row, count)
+        group = groups.get(identity) or groups.setdefault(identity, {**_group_values(row, query), "values": []})
+        group["values"].append({"_start_at": row.p, **_aggregate_values(row, query), **sets.get((identity, row.p), {})})
     return list(groups.values())
 
 

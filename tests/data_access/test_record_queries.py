@@ -208,3 +208,35 @@ def test_a_query_reads_only_its_own_data_set(claims):
     other = new_data_set([Record(None, FIRST_WEEK, {"key": "ca_clerical_received", "value": 1})])
     assert len(ask(other, "")) == 1
     assert ask(claims, "group_by=key&collect=value:sum")[0]["value:sum"] == sum(CLERICAL)
+
+
+def _statements(text: str, data_set) -> tuple[list[dict], int]:
+    from sqlalchemy import event
+    seen = []
+    listener = lambda *args: seen.append(1)  # noqa: E731
+    event.listen(get_engine(), "before_cursor_execute", listener)
+    try:
+        return ask(data_set, text), len(seen)
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", listener)
+
+
+@pytest.mark.parametrize("text", [
+    "group_by=kind&period=day&collect=value:sum&collect=value:count&collect=value",
+    "group_by=kind&period=hour&collect=value:mean",
+    "group_by=value&period=day",
+])
+def test_a_flat_answer_is_the_nested_one_flattened_in_one_statement_fewer(database, text):
+    """A flat answer drops the groups' totals, so it is read without their statement; its rows are
+    those of the nested answer, flattened, in the same order, whatever the values' types."""
+    values = [10, 2.5, "7", True, None, "abc", 3, 10, "7"]
+    records = [Record(None, datetime(2014, 1, 6) + timedelta(hours=5 * i),
+                      {"value": value, "kind": "a" if i % 2 else "B"}) for i, value in enumerate(values)]
+    data_set = new_data_set(records)
+    nested, nested_statements = _statements(text, data_set)
+    flat, flat_statements = _statements(text + "&flatten=true", data_set)
+    group_by = [value for key, value in parse_qsl(text) if key == "group_by"]
+    expected = [{**{field: group[field] for field in group_by}, **period} for group in nested for period in group["values"]]
+    assert flat == expected
+    assert len(flat) > len(nested) > 1
+    assert flat_statements == nested_statements - 1
