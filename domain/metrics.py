@@ -136,12 +136,17 @@ KPI_ORDER = ["transactions", "total_cost", "cost_per_transaction", "digital_take
 
 
 def kpis(totals: pd.DataFrame) -> pd.DataFrame:
-    """Add a column per KPI to a frame of additive totals (one row per period or service)."""
-    missing = {column: float("nan") for column in TOTAL_COLUMNS if column not in totals}
-    out = totals.assign(**missing) if missing else totals.copy()
-    t = {column: pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float) for column in TOTAL_COLUMNS}
-    figures = {metric_id: METRICS[metric_id].compute(t).astype(float) for metric_id in KPI_ORDER}
-    return out.assign(**figures, responses=_responses(t))
+    """Add a column per KPI to a frame of additive totals (one row per period or service); totals it
+    lacks are added, empty."""
+    t = {column: pd.to_numeric(totals[column], errors="coerce").to_numpy(dtype=float) if column in totals
+         else np.full(len(totals), np.nan) for column in TOTAL_COLUMNS}
+    added = {column: t[column] for column in TOTAL_COLUMNS if column not in totals}
+    added.update({metric_id: METRICS[metric_id].compute(t).astype(float) for metric_id in KPI_ORDER})
+    added["responses"] = _responses(t)
+    if totals.index.is_unique and not any(column in totals for column in added):
+        # one concat: a column at a time (assign) cost a third of a small frame's figures
+        return pd.concat([totals, pd.DataFrame(added, index=totals.index)], axis=1)
+    return totals.assign(**added)
 
 
 def suppress_kpis(frame: pd.DataFrame) -> pd.DataFrame:

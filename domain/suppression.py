@@ -18,15 +18,16 @@ def threshold() -> int:
     return int(os.environ.get("SUPPRESSION_THRESHOLD", "5"))
 
 
-def is_small(count) -> bool:
-    """True for a count that must not be shown: above zero and below the threshold."""
+def is_small(count, below: int | None = None) -> bool:
+    """True for a count that must not be shown: above zero and below the threshold (`below`: the
+    threshold, read once by callers that test many counts)."""
     if count is None or isinstance(count, (str, bool)):
         return False
     try:
         value = float(count)
     except (TypeError, ValueError):
         return False
-    return not math.isnan(value) and 0 < value < threshold()
+    return not math.isnan(value) and 0 < value < (threshold() if below is None else below)
 
 
 def suppress(value, count=None):
@@ -37,9 +38,9 @@ def suppress(value, count=None):
 def suppress_columns(frame: pd.DataFrame, columns, counts: pd.Series | None = None) -> pd.DataFrame:
     """Suppress cells of `columns` that are small counts (or whose row's `counts` is small): a copy
     of `frame`, or `frame` itself when no cell is small."""
-    out = frame  # copied only when a cell changes
+    out, below = frame, threshold()  # copied only when a cell changes
     for column in columns:
-        small = (counts if counts is not None else out[column]).map(is_small)
+        small = (counts if counts is not None else out[column]).map(lambda count: is_small(count, below))
         if small.any():
             out = out.copy() if out is frame else out
             out[column] = out[column].astype(object).where(~small, SUPPRESSED)
@@ -67,18 +68,19 @@ def suppress_record(row: dict, keep: frozenset[str] = frozenset()) -> dict:
     return out
 
 
-def hidden_parts(parts: dict, total) -> tuple[set, bool]:
+def hidden_parts(parts: dict, total, below: int | None = None) -> tuple[set, bool]:
     """Which parts of a total to hide, and whether to hide the total: the small parts, and enough
     other parts (the smallest first, then the total itself) that the hidden parts add up to at
     least the threshold, so none can be worked out by subtraction (secondary suppression)."""
+    below = threshold() if below is None else below
     values = {name: float(v) for name, v in parts.items() if v is not None and not pd.isna(v)}
-    hidden = {name for name, v in values.items() if is_small(v)}
-    while hidden and sum(values[name] for name in hidden) < threshold():
+    hidden = {name for name, v in values.items() if is_small(v, below)}
+    while hidden and sum(values[name] for name in hidden) < below:
         visible = sorted((v, name) for name, v in values.items() if name not in hidden and v > 0)
         if not visible:
             break
         hidden.add(visible[0][1])
-    hide_total = bool(hidden) and sum(values[name] for name in hidden) < threshold() or is_small(total)
+    hide_total = bool(hidden) and sum(values[name] for name in hidden) < below or is_small(total, below)
     return hidden, hide_total
 
 
@@ -86,8 +88,9 @@ def suppress_parts_of_total(frame: pd.DataFrame, parts: list[str], total: str) -
     """`hidden_parts` applied to every row of a frame (its parts and total become object columns)."""
     columns = {column: frame[column].astype(object).tolist() for column in [*parts, total]}
     rows = zip(*(columns[p] for p in parts)) if parts else [()] * len(frame)
+    below = threshold()
     for i, (values, whole) in enumerate(zip(rows, columns[total])):
-        hidden, hide_total = hidden_parts(dict(zip(parts, values)), whole)
+        hidden, hide_total = hidden_parts(dict(zip(parts, values)), whole, below)
         for part in hidden:
             columns[part][i] = SUPPRESSED
         if hide_total:

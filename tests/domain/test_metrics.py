@@ -76,3 +76,20 @@ def test_exact_formats_for_tables():
 ])
 def test_change_against_the_previous_period(metric, old, new, expected):
     assert METRICS[metric].change(old, new) == expected
+
+
+def test_kpis_adds_missing_totals_then_the_kpis_in_order_and_recomputes_them_in_place():
+    from domain.metrics import KPI_ORDER, TOTAL_COLUMNS
+    totals = pd.DataFrame({"period": ["a", "b"], "volume": [10.0, 20.0], "digital_volume": [5, 15],
+                           "channel_volume": [10, 20]}, index=[7, 3])
+    found = kpis(totals)
+    missing = [c for c in TOTAL_COLUMNS if c not in totals]
+    kpis_after = [k for k in KPI_ORDER if k not in missing]  # total_cost is both: it stays where it was added
+    assert list(found.columns) == [*totals.columns, *missing, *kpis_after, "responses"]
+    assert list(found.index) == [7, 3] and found["digital_take_up"].tolist() == [0.5, 0.75]
+    assert found[[c for c in missing if c != "total_cost"]].isna().all().all()
+    totals.loc[3, "digital_volume"] = 10  # figures already there are recomputed where they stand
+    again = kpis(found.assign(digital_volume=totals["digital_volume"]))
+    assert list(again.columns) == list(found.columns) and again["digital_take_up"].tolist() == [0.5, 0.5]
+    repeated = kpis(pd.concat([totals, totals]))  # an index with repeats keeps its rows
+    assert repeated["digital_take_up"].tolist() == [0.5, 0.5, 0.5, 0.5] and len(repeated) == 4
