@@ -200,21 +200,21 @@ def _aggregates(sub, query: Query) -> list[ColumnElement]:
 
 
 def _aggregate_values(row, query: Query) -> dict:
-    found = {"_count": row._count}
+    found, mapping = {"_count": row._count}, row._mapping
     for collect in query.collect:
         if collect.method != "set":
-            value = python_number(row._mapping[collect.key])
+            value = python_number(mapping[collect.key])
             found[collect.key] = float(value) if collect.method == "mean" and value is not None else value
     return found
 
 
 def _group_values(row, query: Query) -> dict:
-    return {field: _value(row._mapping[f"k{i}"], row._mapping[f"n{i}"], row._mapping[f"t{i}"])
-            for i, field in enumerate(query.group_by)}
+    return {field: _value(*row[3 * i:3 * i + 3]) for i, field in enumerate(query.group_by)}
 
 
 def _group_identity(row, count: int) -> tuple:
-    return tuple(row._mapping[f"{name}{i}"] for i in range(count) for name in "knt")
+    """The group's k/n/t columns, which lead every grouped statement's columns."""
+    return tuple(row[:3 * count])
 
 
 def _periods(conn, sql: _Sql, query: Query) -> list[dict]:
