@@ -5,7 +5,7 @@ year-before overlay pages.service.change_comparison, which redraws the charts, a
 pages.service.compare_sent_data, which redraws the sent data's charts: the browser asks for both at
 once, so each is timed, and both one after the other for the CPU the change costs; on the index
 pages.index.agencies_of_department + show_services, which a department change fires together), called
-inside the app's Flask request context with the app's real cache (FileSystemCache in a temp dir, or
+inside the app's Flask request context with the app's real cache (FileCache in a temp dir, or
 Redis when REDIS_URL is set):
 - warm: the cache holds the answers (what a second visitor gets);
 - cold: the cache is emptied before each call (the emptying is not timed);
@@ -214,7 +214,7 @@ def main() -> None:
         with prepared(count, args, "dash") as url:
             slug = record_slugs(count, args.record_services)[0]
             print(f"  {database_kind(url)}, N={count:,}; service {slug} (sends weekly records); "
-                  f"cache {'Redis' if 'REDIS_URL' in __import__('os').environ else 'FileSystemCache'}")
+                  f"cache {'Redis' if 'REDIS_URL' in __import__('os').environ else 'FileCache'}")
             results[count] = measure(count, slug, args.runs, args.naive_runs)
     if len(results) > 1:
         small, big = min(results), max(results)
