@@ -7,13 +7,14 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 import pandas as pd
-from sqlalchemy import case, func, or_, select, true
+from sqlalchemy import case, false, func, or_, select, true
 
 from data_access.cache import memoized
 from data_access.db import get_engine
 from data_access.figures import SCOPES, scope_illustrative_metrics, scope_rows
 from data_access.record_queries import run_query
-from data_access.schema import data_sets
+from data_access.schema import data_sets, organisations
+from data_access.schema import scope_channel_totals as scope_channels
 from data_access.schema import service_channel_totals as service_channels
 from data_access.schema import scope_period_totals as scope_totals
 from data_access.schema import service_period_totals as service_totals
@@ -116,26 +117,64 @@ def illustrative_in_scope(kind: str, slug: str | None = None) -> frozenset[str]:
 def like_for_like_channels(kind: str, slug: str | None, first_id: str, second_id: str) -> pd.DataFrame:
     """Transactions by channel in two years, counting only the services of the scope that reported
     transactions in both: columns period, channel, volume, services (the same in every row).
-    Read from the rollups: which services reported, from a service's totals of each year (read in an
-    index led by the year and the scope's organisation), and their volumes per channel."""
+    Read from the rollups. When the scope's rows answer (`_reported_in_both`: every service of the scope
+    reported in both years, or none in one of them), the scope's volumes per channel of the two years: a
+    few rows, whatever the number of services. Otherwise which services reported, from a service's
+    totals of each year (read in an index led by the year and the scope's organisation), and their
+    volumes per channel."""
     first, second = YearEnding.parse(first_id), YearEnding.parse(second_id)
     ends = [first.end, second.end]
-    t, c = service_totals, service_channels
-    both = (select(t.c.service_id)
-            .where(_reporting_rows(kind, slug), t.c.period_end.in_(ends), t.c.volume.is_not(None))
-            .group_by(t.c.service_id).having(func.count(func.distinct(t.c.period_end)) == len(set(ends)))
-            .subquery())
-    query = (select(c.c.period_end, c.c.channel, func.sum(c.c.volume).label("volume"))
-             .join(both, both.c.service_id == c.c.service_id).where(c.c.period_end.in_(ends))
-             .group_by(c.c.period_end, c.c.channel))
-    frame = _frame(query)
     with get_engine().connect() as conn:
-        count = conn.execute(select(func.count()).select_from(both)).scalar_one()
+        count = _reported_in_both(conn, kind, slug, ends)
+        if count is None:
+            t, c = service_totals, service_channels
+            both = (select(t.c.service_id)
+                    .where(_reporting_rows(kind, slug), t.c.period_end.in_(ends), t.c.volume.is_not(None))
+                    .group_by(t.c.service_id).having(func.count(func.distinct(t.c.period_end)) == len(set(ends)))
+                    .subquery())
+            query = (select(c.c.period_end, c.c.channel, func.sum(c.c.volume).label("volume"))
+                     .join(both, both.c.service_id == c.c.service_id).where(c.c.period_end.in_(ends))
+                     .group_by(c.c.period_end, c.c.channel))
+            count = conn.execute(select(func.count()).select_from(both)).scalar_one()
+        else:  # all the scope's services, or none
+            c = scope_channels
+            query = (select(c.c.period_end, c.c.channel, func.sum(c.c.volume).label("volume"))
+                     .where(scope_rows(kind, slug, c), c.c.period_end.in_(ends))
+                     .group_by(c.c.period_end, c.c.channel))
+            query = query if count else query.where(false())
+        result = conn.execute(query)
+        frame = pd.DataFrame(result.all(), columns=list(result.keys()))
     frame["period"] = [_period(end) for end in frame["period_end"]]
     frame["services"] = count
     order = {c: i for i, c in enumerate(channel_order(frame["channel"].unique()))}
     frame = frame.sort_values(["period_end", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s)
     return frame.reset_index(drop=True)[["period", "channel", "volume", "services"]]
+
+
+def _reported_in_both(conn, kind: str, slug: str | None, ends: list) -> int | None:
+    """How many services of the scope (all of government, a department or an agency) reported
+    transactions in both years ending on `ends`, when its rows of scope_period_totals answer: none when
+    nobody did in one of them; every service of the scope (its count, kept by refresh_rollups) when each
+    year's one row counts them all, and then the like-for-like volumes are the scope's; a year compared
+    with itself, its row's count. Else (or for a service) None: each service's rows tell."""
+    if kind not in ("all", "department", "agency"):
+        return None
+    s = scope_totals
+    rows = conn.execute(select(s.c.period_end, s.c.services)
+                        .where(scope_rows(kind, slug), s.c.period_end.in_(ends))).all()
+    counts = {end: [n for row_end, n in rows if row_end == end] for end in set(ends)}
+    if any(sum(n) == 0 for n in counts.values()):
+        return 0
+    if any(len(n) > 1 for n in counts.values()):  # periods of different starts end that day
+        return None
+    reported = {n for (n,) in counts.values()}
+    if len(counts) == 1:
+        return reported.pop()
+    column = organisations.c.agency_services if kind == "agency" else organisations.c.department_services
+    in_scope = select(func.coalesce(func.sum(column), 0))
+    if kind != "all":
+        in_scope = in_scope.where(organisations.c.id == organisation_id_of(kind, slug))
+    return reported.pop() if reported == {conn.execute(in_scope).scalar_one()} else None
 
 
 def _reporting_rows(kind: str, slug: str | None):

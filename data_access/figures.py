@@ -6,6 +6,7 @@ those sums, so aggregates are volume-weighted by construction.
 """
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pandas as pd
@@ -183,19 +184,22 @@ def _services_from():
 
 # The index in SQL, a page at a time. Sorted by a figure: first the rows that have it, read from the
 # rollup in the figure's order (an index led by the period or `latest`, the department or agency, and
-# the volume, digital take-up or cost gives a page reading about a page of rows, whatever the number
-# of services), then the services without it or with it suppressed, by name. Sorted by name or
-# department: the services.
+# the volume, digital take-up or cost, or the period and the name, gives a page reading about a page of
+# rows, whatever the number of services), then the services without it or with it suppressed, by name.
+# Sorted by name or department: the services.
 
 def _index_rows(period_id, filters, sort, descending, offset=0, limit=None) -> tuple[list, list]:
     """The columns and rows of the index, from `offset`, at most `limit` (None: all)."""
     sort = sort if sort in INDEX_SORTS else "transactions"
     with get_engine().connect() as conn:
+        search, department, agency = filters
+        if sort == "department" and not search and not agency:
+            return _by_department(conn, period_id, department, descending, offset, limit)
+        by_id = (search, *_organisation_ids(conn, department, agency))
         if sort in ("name", "department"):
-            result = conn.execute(_paged(_by_service(period_id, filters, sort, descending), offset, limit))
+            result = conn.execute(_paged(_by_service(period_id, by_id, sort, descending), offset, limit))
             return list(result.keys()), result.all()
         key = _figure_keys()[sort]
-        by_id = (filters[0], *_organisation_ids(conn, *filters[1:]))
         result = conn.execute(_paged(_with_figure(period_id, by_id, sort, key, descending), offset, limit))
         columns, rows = list(result.keys()), result.all()
         if limit is not None and len(rows) == limit:
@@ -205,13 +209,39 @@ def _index_rows(period_id, filters, sort, descending, offset=0, limit=None) -> t
         if with_figure >= _count(conn, *filters):  # every service has the figure: none without it
             return columns, rows
         offset = offset - with_figure if not rows else 0  # the page starts among the rows without it
-        missing = _by_service(period_id, filters, "name", False).where(key.is_(None) | _hidden(sort))
+        missing = _by_service(period_id, by_id, "name", False).where(key.is_(None) | _hidden(sort))
         rows += conn.execute(_paged(missing, offset, None if limit is None else limit - len(rows))).all()
         return columns, rows
 
 
 def _paged(query, offset, limit):
     return query.offset(offset or None).limit(limit)
+
+
+def _by_department(conn, period_id, department, descending, offset, limit) -> tuple[list, list]:
+    """The index sorted by department (all of them, or the one of this slug): the departments in order,
+    each one's services by name, read from the index on (department_id, name_key, slug). A department
+    before the page is skipped by its count of services (kept by refresh_rollups), unread: a page reads
+    the departments and about a page of services, whatever the number of services. Departments of the
+    same name (case ignored) share one list of their services by name, as the ORDER BY gives them."""
+    key = _text_key(organisations.c.name)
+    chosen = (select(key.label("key"), organisations.c.id, organisations.c.department_services)
+              .where(organisations.c.department_services > 0).order_by(key.desc() if descending else key))
+    if department:
+        chosen = chosen.where(organisations.c.slug == department)
+    by_name = _by_service(period_id, ("", None, None), "name", False)
+    rows, start = [], 0
+    for _, group in itertools.groupby(conn.execute(chosen).all(), key=lambda row: row.key):
+        group = list(group)
+        size = sum(row.department_services for row in group)
+        if start + size > offset:
+            names = by_name.where(services.c.department_id.in_([row.id for row in group]))
+            rows += conn.execute(_paged(names, max(offset - start, 0),
+                                        None if limit is None else limit - len(rows))).all()
+            if limit is not None and len(rows) >= limit:
+                break
+        start += size
+    return list(by_name.selected_columns.keys()), rows
 
 
 def _chosen(period_id):
@@ -239,29 +269,39 @@ def _with_figure(period_id, filters, sort, key, descending, count=False):
     """The rollup rows of the period that have the sort's figure, in its order, then by name; the
     filters are (search, department id, agency id)."""
     t = service_totals
-    search, department, agency = filters
     rows = (t.join(services, services.c.id == t.c.service_id)
             .join(department_org, services.c.department_id == department_org.c.id)
             .outerjoin(agency_org, services.c.agency_id == agency_org.c.id))
     query = select(func.count()) if count else select(*_index_columns())
     query = query.select_from(rows).where(_chosen(period_id), key.is_not(None), ~_hidden(sort))
-    for column, wanted in ((t.c.department_id, department), (t.c.agency_id, agency)):
-        if wanted is False:
-            query = query.where(false())
-        elif wanted is not None:  # the rollup's own copy, so that its index leads
-            query = query.where(column == wanted)
-    query = _filtered(query, search, None, None)
+    # the rollup's own copy of the organisations, so that its index leads
+    query = _filtered_by_id(query, filters, t.c.department_id, t.c.agency_id)
     if count:
         return query
-    # no NULL here: a plain ASC or DESC, which an index scan gives in either direction on PostgreSQL
-    return query.order_by(key.desc() if descending else key.asc(), _text_key(services.c.name), services.c.slug)
+    # no NULL here: a plain ASC or DESC, which an index scan gives in either direction on PostgreSQL; the
+    # name is the rollup's copy (code-point order on both databases), which the indexes by period hold
+    return query.order_by(key.desc() if descending else key.asc(), t.c.name_key, services.c.slug)
+
+
+def _filtered_by_id(query, filters, department_column, agency_column):
+    """The query's rows that match the filters (search, department id, agency id): the ids compared with
+    these columns (an index led by one of them gives a big organisation's rows in its order)."""
+    search, department, agency = filters
+    for column, wanted in ((department_column, department), (agency_column, agency)):
+        if wanted is False:
+            query = query.where(false())
+        elif wanted is not None:
+            query = query.where(column == wanted)
+    return _filtered(query, search, None, None)
 
 
 def _by_service(period_id, filters, sort, descending):
-    """Every matching service with its rollup row of the period (if any), in the index's order."""
+    """Every matching service with its rollup row of the period (if any), in the index's order by name or
+    department; the filters are (search, department id, agency id)."""
     query = (services_query().add_columns(service_totals.c.period_end, *[service_totals.c[n] for n in TOTALS])
              .outerjoin(service_totals, (service_totals.c.service_id == services.c.id) & _chosen(period_id)))
-    return _filtered(query, *filters).order_by(*_index_order(sort, descending))
+    query = _filtered_by_id(query, filters, services.c.department_id, services.c.agency_id)
+    return query.order_by(*_index_order(sort, descending))
 
 
 def _hidden(sort: str):
@@ -283,11 +323,14 @@ def _figure_keys() -> dict:
 
 
 def _index_order(sort: str, descending: bool) -> list:
-    """ORDER BY of the index: the column (missing figures last either way), then the name, A to Z,
-    case ignored, in code-point order on both databases (as Python sorts)."""
-    keys = {"name": _text_key(services.c.name), "department": _text_key(department_org.c.name), **_figure_keys()}
-    key = keys[sort]
-    return [(key.desc() if descending else key.asc()).nulls_last(), _text_key(services.c.name), services.c.slug]
+    """ORDER BY of the index by name or department (never NULL): the name or the department's, then the
+    name, A to Z, case ignored, in code-point order on both databases (as Python sorts: the services'
+    name_key, which their indexes hold), then the slug."""
+    name = services.c.name_key
+    if sort == "name":  # descending, an index read backwards, the rare same names then by slug
+        return [name.desc() if descending else name, services.c.slug]
+    key = _text_key(department_org.c.name)
+    return [key.desc() if descending else key, name, services.c.slug]
 
 
 def _text_key(column):

@@ -30,11 +30,18 @@ organisations = Table(
     Column("agency_services", Integer, nullable=False, server_default="0"),
 )
 
+# A name as the services index sorts it, A to Z with case ignored, in code-point order as Python sorts:
+# lower(name), compared byte by byte (COLLATE "C" on PostgreSQL; SQLite's BINARY already is).
+NAME_KEY = String(300).with_variant(String(300, collation="C"), "postgresql")
+
 services = Table(
     "services", metadata,
     Column("id", Integer, primary_key=True),
     Column("slug", String(120), nullable=False, unique=True),
     Column("name", String(300), nullable=False),
+    # lower(name), kept by data_access.rollups.refresh_rollups (as the counts of services are): the index
+    # sorted by name or by department reads a page from an index on it, led by the department or agency
+    Column("name_key", NAME_KEY),
     Column("department_id", Integer, ForeignKey("organisations.id"), nullable=False, index=True),
     Column("agency_id", Integer, ForeignKey("organisations.id"), index=True),
     Column("service_type", String(120)),
@@ -44,6 +51,7 @@ services = Table(
     Column("business_model", String(120)),
     Column("notes_on_costs", Text),
     Column("other_notes", Text),
+    *[Index(None, *organisation, "name_key", "slug") for organisation in ((), ("department_id",), ("agency_id",))],
 )
 
 measurements = Table(
@@ -87,9 +95,26 @@ service_period_totals = Table(
     # the index's sort keys that are ratios of the totals above, stored to be indexed (INDEX_KEYS)
     Column("take_up", Float),  # digital take-up: digital_volume / channel_volume, NULL when that is 0
     Column("unit_cost", Float),  # the KPI cost per transaction: total_cost / costed_volume, NULL when that is 0
+    # the service's services.name_key, copied as its organisations are (_name_key_indexes)
+    Column("name_key", NAME_KEY),
     *[Index(None, lead, *organisation, key) for key in ("volume", "take_up", "unit_cost")
       for lead in ("period_end", "latest") for organisation in ((), ("department_id",), ("agency_id",))],
 )
+
+
+def _name_key_indexes(t: Table) -> None:
+    """The index sorted by period, then by name: (period or latest, organisation or none, period_end,
+    name_key) gives a page in that order reading a page of rows; by `latest` the period varies, and
+    newest first needs its own index, period_end descending and name_key ascending. Named here: by the
+    naming convention some names would pass PostgreSQL's 63 characters."""
+    for organisation in ((), ("department_id",), ("agency_id",)):
+        of, named = [t.c[name] for name in organisation], "".join(f"_{name}" for name in organisation)
+        Index(f"ix_{t.name}_period_end{named}_name_key", t.c.period_end, *of, t.c.name_key)
+        Index(f"ix_{t.name}_latest{named}_end_name", t.c.latest, *of, t.c.period_end, t.c.name_key)
+        Index(f"ix_{t.name}_latest{named}_end_desc_name", t.c.latest, *of, t.c.period_end.desc(), t.c.name_key)
+
+
+_name_key_indexes(service_period_totals)
 
 SCOPE_KINDS = ("all", "department", "agency")
 

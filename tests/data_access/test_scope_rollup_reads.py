@@ -253,3 +253,48 @@ def test_the_migration_builds_the_rollups_of_data_already_stored(kind, tmp_path,
             _illustrative(conn, made["ids"]["book"], P1, "rating", 12, "4")
             upgrade(conn)
         assert assert_all_right() > 0
+
+
+# --- what like-for-like reads --------------------------------------------------------------------------
+
+def _reads_each_services_rows(seen: list[str]) -> bool:
+    return any("service_period_totals" in s or "service_channel_totals" in s for s in seen)
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_like_for_like_reads_a_scopes_own_rows_when_all_its_services_reported(kind, tmp_path, monkeypatch):
+    """Every generated service reports every year: each scope's like-for-like channels are its channels
+    of the two years, read from its rows of the scope rollups (a few, whatever the number of services),
+    and equal the measurements'. A service without one year: the services' rows tell which reported in
+    both, for its scopes, and still equal the measurements'."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from bench.generate import generate
+    from tests.sql_log import statements
+    with migrated_database(kind, "pp_like", tmp_path, monkeypatch):
+        generate(40, years=2, record_services=0, progress=False)
+
+        def read(conn, scopes, pairs, reads_services_rows):
+            for scope, pair in itertools.product(scopes, pairs):
+                with statements() as seen:
+                    got = drilldowns.like_for_like_channels.uncached(*scope, *pair)
+                pd.testing.assert_frame_equal(got, measured_like_for_like(conn, *scope, *pair), check_exact=True,
+                                              obj=f"{scope} {pair}")
+                assert _reads_each_services_rows(seen) == reads_services_rows(scope, pair), (scope, pair)
+            return set(drilldowns.like_for_like_channels.uncached("all", None, *pairs[0])["services"])
+
+        with get_engine().connect() as conn:
+            scopes = [scope for scope in every_scope(conn) if scope[0] != "service"]
+            pairs = period_pairs(conn, False)
+            assert read(conn, scopes, pairs, lambda scope, pair: False) == {40}
+            missing, department = conn.execute(select(services.c.id, department_org.c.slug)
+                                               .join(department_org, department_org.c.id == services.c.department_id)
+                                               .order_by(services.c.id).limit(1)).one()
+        first = YearEnding.parse(pairs[0][0])
+        with get_engine().begin() as conn:
+            conn.execute(delete(m).where(m.c.service_id == missing, m.c.period_end == first.end,
+                                         m.c.metric == "transactions"))
+            refresh_rollups(conn, [missing])
+        with get_engine().connect() as conn:
+            # its scopes compared with that year read the services' rows; a year with itself, the scope's
+            assert read(conn, [("all", None), ("department", department)], [pairs[0], (pairs[0][0],) * 2],
+                        lambda scope, pair: pair[0] != pair[1]) == {39}
