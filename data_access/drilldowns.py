@@ -11,9 +11,9 @@ from sqlalchemy import case, false, func, or_, select, true
 
 from data_access.cache import memoized
 from data_access.db import get_engine
-from data_access.figures import SCOPES, scope_illustrative_metrics, scope_rows
+from data_access.figures import SCOPES, scope_illustrative_metrics, scope_rows, scope_service_count
 from data_access.record_queries import run_query
-from data_access.schema import data_sets, organisations
+from data_access.schema import data_sets
 from data_access.schema import scope_channel_totals as scope_channels
 from data_access.schema import service_channel_totals as service_channels
 from data_access.schema import scope_period_totals as scope_totals
@@ -170,11 +170,7 @@ def _reported_in_both(conn, kind: str, slug: str | None, ends: list) -> int | No
     reported = {n for (n,) in counts.values()}
     if len(counts) == 1:
         return reported.pop()
-    column = organisations.c.agency_services if kind == "agency" else organisations.c.department_services
-    in_scope = select(func.coalesce(func.sum(column), 0))
-    if kind != "all":
-        in_scope = in_scope.where(organisations.c.id == organisation_id_of(kind, slug))
-    return reported.pop() if reported == {conn.execute(in_scope).scalar_one()} else None
+    return reported.pop() if reported == {scope_service_count(conn, kind, slug)} else None
 
 
 def _reporting_rows(kind: str, slug: str | None):

@@ -165,6 +165,12 @@ def service_index_count(search: str = "", department: str | None = None, agency:
         return _count(conn, search, department, agency)
 
 
+def scope_service_count(conn, kind: str, slug: str | None = None) -> int:
+    """How many services a scope holds (all of government, a department or an agency), from the counts
+    refresh_rollups keeps."""
+    return _count(conn, "", slug if kind == "department" else None, slug if kind == "agency" else None)
+
+
 def _count(conn, search, department, agency) -> int:
     """Without a search, one organisation's count of services (kept by refresh_rollups) answers."""
     if search or (department and agency):
