@@ -267,8 +267,7 @@ def _groups_with_periods(conn, sql: _Sql, query: Query) -> list[dict]:
     if not groups:
         return []
     sub = _fields_subquery(sql, query, query.group_by)
-    statement = (select(*_group_columns(sub, count), sub.c.p, *_aggregates(sub, query))
-                 .group_by(*_group_columns(sub, count), sub.c.p).order_by(sub.c.p))
+    statement = _group_periods(sub, query).order_by(sub.c.p)
     if query.limit is not None:  # only the periods of the groups kept
         top = groups_statement.subquery("top")
         statement = statement.join_from(sub, top, and_(true(), *[
@@ -277,8 +276,7 @@ def _groups_with_periods(conn, sql: _Sql, query: Query) -> list[dict]:
     for row in conn.execute(statement):
         identity = _group_identity(row, count)
         if identity in groups:
-            groups[identity]["values"].append({"_start_at": row.p, **_aggregate_values(row, query),
-                                               **sets.get((identity, row.p), {})})
+            groups[identity]["values"].append(_period_value(row, query, sets, identity))
     _set_totals(groups.values(), query)
     return list(groups.values())
 
@@ -288,15 +286,25 @@ def _flat_groups(conn, sql: _Sql, query: Query) -> list[dict]:
     in the groups' order then the periods', without the groups' totals (nor the totals' statement)."""
     count = len(query.group_by)
     sub = _fields_subquery(sql, query, query.group_by)
-    statement = (select(*_group_columns(sub, count), sub.c.p, *_aggregates(sub, query))
-                 .group_by(*_group_columns(sub, count), sub.c.p).order_by(*_group_order(sub, count), sub.c.p))
+    statement = _group_periods(sub, query).order_by(*_group_order(sub, count), sub.c.p)
     sets = _sets(conn, sql, query, with_period=True)
     groups: dict = {}
     for row in conn.execute(statement):
         identity = _group_identity(row, count)
         group = groups.get(identity) or groups.setdefault(identity, {**_group_values(row, query), "values": []})
-        group["values"].append({"_start_at": row.p, **_aggregate_values(row, query), **sets.get((identity, row.p), {})})
+        group["values"].append(_period_value(row, query, sets, identity))
     return list(groups.values())
+
+
+def _group_periods(sub, query: Query):
+    """One row a group and period with its totals (unordered)."""
+    columns = _group_columns(sub, len(query.group_by))
+    return select(*columns, sub.c.p, *_aggregates(sub, query)).group_by(*columns, sub.c.p)
+
+
+def _period_value(row, query: Query, sets: dict, identity: tuple) -> dict:
+    """A group's period in the answer: its start, totals and sets."""
+    return {"_start_at": row.p, **_aggregate_values(row, query), **sets.get((identity, row.p), {})}
 
 
 # --- collect=field:set: a distinct query ---------------------------------------------------------------
