@@ -45,9 +45,13 @@ def layout_template() -> go.layout.Template:
     return template
 
 
-def base_layout(figure: go.Figure, y_title: str, y_format: str | None = None) -> go.Figure:
+# a count axis reads 1,500, 20k, 3M, 3B (plotly's own rule); the d3 format "~s" wrote 3G for 3 billion
+COUNT_AXIS = {"exponentformat": "B", "separatethousands": True}
+
+
+def base_layout(figure: go.Figure, y_title: str, y_format: str | None = None, **y_axis) -> go.Figure:
     """The y axes' title and number format; the rest of the shared layout is the template's."""
-    figure.update_yaxes(title=y_title, tickformat=y_format)
+    figure.update_yaxes(title=y_title, tickformat=y_format, **y_axis)
     return figure
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from components.chart_card import base_layout
+from components.chart_card import COUNT_AXIS, base_layout
 from components.palette import CATEGORICAL, DARK_GREY, channel_colour
 from components.service_charts import channel_frame, channel_series
 from components.year_before import YEAR_BEFORE, add_year_before, overlay_year_before, year_before_clause, \
@@ -223,8 +223,7 @@ def line_figure(frame: pd.DataFrame, services: list[str], measure: str, mode: st
         if name + YEAR_BEFORE in frame:  # thinner, dotted, hollow markers: the same period a year before
             overlay_year_before(figure, frame, name, name + YEAR_BEFORE, colour=CATEGORICAL[i % 6],
                                 symbol=SYMBOLS[i % 6] + "-open", dash="dot")
-    base_layout(figure, unit_label(measure, mode), None if indexed_mode else
-                {"count": "~s", "gbp": None, "percent": None}[unit])
+    base_layout(figure, unit_label(measure, mode), **(COUNT_AXIS if unit == "count" and not indexed_mode else {}))
     if indexed_mode:
         figure.add_hline(y=100, line={"color": DARK_GREY, "width": 1, "dash": "dot"})
         figure.update_yaxes(rangemode="normal")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from dash import dcc, html
 from plotly.subplots import make_subplots
 
-from components.chart_card import base_layout
+from components.chart_card import COUNT_AXIS, base_layout
 from components.palette import CATEGORICAL, DARK_BLUE, DARK_GREY, TURQUOISE, channel_colour
 from components.year_before import (YEAR_BEFORE, add_year_before, is_year_before, overlay_year_before, percent_text,
                                     year_before_summary)
@@ -213,7 +213,8 @@ def channel_volume_figure(frame: pd.DataFrame, percent: bool, selected: str | No
     for column in [c.removesuffix(YEAR_BEFORE) for c in frame.columns if is_year_before(c)]:
         overlay_year_before(figure, frame, column, x=labels)
     figure.update_layout(barmode="stack")
-    base_layout(figure, "Share of transactions" if percent else "Transactions in the year", None if percent else "~s")
+    base_layout(figure, "Share of transactions" if percent else "Transactions in the year",
+                **({} if percent else COUNT_AXIS))
     figure.update_layout(legend={"itemclick": "toggleothers", "itemdoubleclick": False})
     if percent:
         figure.update_yaxes(range=[0, 100], ticksuffix="%")
@@ -465,7 +466,7 @@ def score_figure(frame: pd.DataFrame) -> go.Figure:
     base_layout(figure, "User satisfaction")
     figure.update_layout(height=460)
     figure.update_yaxes(range=[0, 100], ticksuffix="%", title="User satisfaction", row=1, col=1)
-    figure.update_yaxes(title="Responses", tickformat="~s", row=2, col=1)
+    figure.update_yaxes(title="Responses", **COUNT_AXIS, row=2, col=1)
     figure.update_xaxes(type="category")
     return figure
 
@@ -528,7 +529,7 @@ def completion_figure(frame: pd.DataFrame) -> go.Figure:
     base_layout(figure, "Completion rate")
     figure.update_layout(height=480, barmode="group")
     figure.update_yaxes(range=[0, 100], ticksuffix="%", title="Completion rate", row=1, col=1)
-    figure.update_yaxes(title="Transactions", tickformat="~s", row=2, col=1)
+    figure.update_yaxes(title="Transactions", **COUNT_AXIS, row=2, col=1)
     figure.update_xaxes(type="category")
     return figure
 

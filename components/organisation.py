@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 from dash import html
 from plotly.subplots import make_subplots
 
-from components.chart_card import base_layout
+from components.chart_card import COUNT_AXIS, base_layout
 from components.palette import DARK_BLUE, HIGHLIGHT, TURQUOISE
 from components.tables import data_table
 from components.year_before import (YEAR_BEFORE, add_year_before, overlay_year_before, percent_text, year_before_clause,
@@ -173,7 +173,7 @@ def trend_figure(frame: pd.DataFrame, selected: YearEnding | None) -> go.Figure:
                        hovertemplate="%{y:.2f}%<extra>Digital take-up</extra>", row=2, col=1)
     base_layout(figure, "")
     figure.update_layout(height=560, showlegend=False, margin={"t": 30})
-    figure.update_yaxes(title_text="Transactions", tickformat="~s", row=1, col=1)
+    figure.update_yaxes(title_text="Transactions", **COUNT_AXIS, row=1, col=1)
     figure.update_yaxes(title_text="Digital take-up (%)", range=[0, 100], ticksuffix="%", row=2, col=1)
     overlaid = [c for c in TREND_YEAR_BEFORE if c + YEAR_BEFORE in frame]
     for row, column in enumerate(TREND_YEAR_BEFORE, start=1):

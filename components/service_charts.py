@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.chart_card import highlight_category, new_figure
+from components.chart_card import COUNT_AXIS, highlight_category, new_figure
 from components.palette import DARK_BLUE, channel_colour
 from components.year_before import YEAR_BEFORE, add_year_before, is_year_before, overlay_year_before  # noqa: F401
 from domain.channels import channel_name, channel_order
@@ -58,7 +58,7 @@ def channel_figure(frame: pd.DataFrame, selected: str | None, illustrative: set[
         bars.append({"type": "bar", "x": labels, "y": numeric(frame[series]), "name": label,
                      "marker": {"color": channel_colour(names.get(series, series))},
                      "hovertemplate": "%{y:,.0f}<extra>" + label + "</extra>"})
-    return highlight_category(new_figure(bars, y_title, "~s", barmode="stack"), labels, selected)
+    return highlight_category(new_figure(bars, y_title, barmode="stack", **COUNT_AXIS), labels, selected)
 
 
 def line_figure(frame: pd.DataFrame, column: str, name: str, selected: str | None,

@@ -1,4 +1,5 @@
-"""The drill-down pages in headless Chromium against gunicorn (SQLite): channels for a department,
+"""The drill-down pages in headless Chromium against gunicorn (SQLite): channels of all of government
+in billions ("3B", not the SI "3G"), then for a department,
 switched to 100% and filtered to one channel; channels of an agency with the same period a year
 before; satisfaction of a small service with its warning."""
 import math
@@ -18,6 +19,11 @@ pytestmark = pytest.mark.browser
 
 def test_channels_of_a_department_in_100_percent_then_one_channel(page, sqlite_server, sqlite_url, monkeypatch,
                                                                    tmp_path):
+    page.goto(sqlite_server + "/channels")  # all of government: billions of transactions a year
+    page.wait_for_selector("#channels-volume-graph .ytick text", timeout=30_000)
+    ticks = page.locator("#channels-volume-graph .ytick text").all_text_contents()
+    assert any(t.endswith("B") for t in ticks) and not any(t.endswith("G") for t in ticks), ticks
+
     page.goto(sqlite_server + "/channels?scope=department&slug=dft")
     # the first page a fresh server renders can take a while (cold caches, plotly's bundle)
     expect(page.locator("#channels-scope-name")).to_have_text("Department for Transport", timeout=30_000)
