@@ -82,9 +82,19 @@ def warning_text(text: str, element_id: str) -> html.Div:
     """GOV.UK warning text."""
     return html.Div([
         html.Span("!", className="govuk-warning-text__icon", **{"aria-hidden": "true"}),
-        html.Strong([html.Span("Warning", className="govuk-visually-hidden"), text],
+        html.Strong([html.Span("Warning", className="govuk-visually-hidden"), " ", text],  # the space: not read as one word
                     className="govuk-warning-text__text"),
     ], className="govuk-warning-text", id=element_id)
+
+
+def unknown_scope_notice(asked_kind: str | None, asked_slug: str | None, kind: str, element_id: str):
+    """A warning when the address asked for a scope that does not exist, and the page fell back to
+    all of government (a mistyped or old link); None otherwise."""
+    if kind != "all" or (asked_kind or "all") == "all":
+        return None
+    what = asked_kind if asked_kind in ("department", "agency", "service") else "scope"
+    return warning_text(f"There is no {what} “{asked_slug or ''}” on the platform: "
+                        "these are the figures for all of government.", element_id)
 
 
 def scope_control(control_id: str, value: str, options: list[dict]) -> html.Div:

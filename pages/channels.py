@@ -10,7 +10,7 @@ from components.drilldown_charts import (CHANNEL_NOTE, SERVICES, SHIFT, channel_
                                          channel_volume_summary, clicked_channel, count_cell, drilldown_nav,
                                          legend_choice, percent_cell, points_cell, scope_control, scope_value,
                                          shift_figure, shift_frame, shift_summary, split_scope_value,
-                                         volume_year_before_summary, with_volume_year_before)
+                                         unknown_scope_notice, volume_year_before_summary, with_volume_year_before)
 from components.exports import Export, frame_span
 from components.layout import breadcrumbs
 from components.tables import data_table
@@ -144,7 +144,9 @@ def layout(scope="all", slug=None, mode="number", channel="", compare=None, **qu
         breadcrumbs([("Services", "/"), ("Channels", "")]),
         html.Span(s["name"], className="govuk-caption-l", id="channels-scope-name"),
         html.H1("Transactions by channel", className="govuk-heading-xl"),
-        html.Div(drilldown_nav("/channels", s["scope"], s["slug"]), id="channels-nav"),
+        # the notice goes with the links, which the first change of scope or year-before redraws
+        html.Div([drilldown_nav("/channels", s["scope"], s["slug"]),
+                  unknown_scope_notice(scope, slug, s["scope"], "channels-unknown-scope")], id="channels-nav"),
         html.P("How people use public services: online, by phone, on paper or face to face, and how the mix "
                "changes. Choose a channel to follow it across the page. In the charts, clicking a bar does the same; "
                "clicking a channel in the legend shows it alone, and clicking it again shows every channel.", className="govuk-body-l"),

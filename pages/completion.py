@@ -8,7 +8,8 @@ from components.chart_card import chart_card
 from components.drilldown_charts import (COMPLETION_NOTE, FUNNEL_COLUMNS, RATE, SERVICES, completion_figure,
                                          completion_rate_frame, completion_summary, count_cell, drilldown_nav,
                                          funnel_figure, funnel_frame, funnel_summary, latest_month, percent_cell,
-                                         scope_control, scope_query, scope_value, split_scope_value)
+                                         scope_control, scope_query, scope_value, split_scope_value,
+                                         unknown_scope_notice)
 from components.exports import Export, frame_span
 from components.layout import breadcrumbs
 from components.tables import data_table
@@ -68,13 +69,16 @@ def _journey_download(params):
 
 
 def layout(scope="all", slug=None, compare=None, **_):
+    asked_slug = slug
     kind, slug, name = resolve_scope(scope, slug)
     year_before = wants_year_before(compare)
     return html.Div([
         breadcrumbs([("Services", "/"), ("Completion", "")]),
         html.Span(name, className="govuk-caption-l", id="completion-scope-name"),
         html.H1("Completion", className="govuk-heading-xl"),
-        html.Div(drilldown_nav("/completion", kind, slug), id="completion-nav"),
+        # the notice goes with the links, which the first change of scope or year-before redraws
+        html.Div([drilldown_nav("/completion", kind, slug),
+                  unknown_scope_notice(scope, asked_slug, kind, "completion-unknown-scope")], id="completion-nav"),
         html.P("How many of the people who start a transaction online finish it, and where in the journey "
                "they stop.", className="govuk-body-l"),
         dcc.Store(id="completion-query"),

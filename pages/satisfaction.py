@@ -8,7 +8,8 @@ from components.chart_card import chart_card
 from components.drilldown_charts import (FEW, MIN_RESPONSES, RATINGS_NOTE, SERVICES, count_cell, drilldown_nav,
                                          few_responses_warning, percent_cell, ratings_figure, ratings_frame,
                                          ratings_summary, score_figure, score_frame, score_summary, scope_control,
-                                         scope_query, scope_value, split_scope_value, warning_text)
+                                         scope_query, scope_value, split_scope_value, unknown_scope_notice,
+                                         warning_text)
 from components.exports import Export, frame_span
 from components.layout import breadcrumbs
 from components.tables import data_table
@@ -64,13 +65,16 @@ def _score_download(params):
 
 
 def layout(scope="all", slug=None, compare=None, **_):
+    asked_slug = slug
     kind, slug, name = resolve_scope(scope, slug)
     year_before = wants_year_before(compare)
     return html.Div([
         breadcrumbs([("Services", "/"), ("User satisfaction", "")]),
         html.Span(name, className="govuk-caption-l", id="satisfaction-scope-name"),
         html.H1("User satisfaction", className="govuk-heading-xl"),
-        html.Div(drilldown_nav("/satisfaction", kind, slug), id="satisfaction-nav"),
+        # the notice goes with the links, which the first change of scope or year-before redraws
+        html.Div([drilldown_nav("/satisfaction", kind, slug),
+                  unknown_scope_notice(scope, asked_slug, kind, "satisfaction-unknown-scope")], id="satisfaction-nav"),
         html.P("How people rate public services when they finish a transaction, from 1 (very dissatisfied) to "
                "5 (very satisfied).", className="govuk-body-l"),
         dcc.Store(id="satisfaction-query"),

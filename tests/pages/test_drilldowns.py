@@ -61,6 +61,19 @@ def test_channels_page_falls_back_to_its_defaults(database):
     assert find(page, "channels-scope").value == "all"
     assert (find(page, "channels-channel").value, find(page, "channels-mode").value) == ("", "number")
     assert (find(page, "channels-from").value, find(page, "channels-to").value) == ("2015-09", "2017-09")
+    assert text(find(page, "channels-unknown-scope")) == (
+        "!Warning There is no department “no-such-department” on the platform: "
+        "these are the figures for all of government.")
+
+
+@pytest.mark.parametrize("page", [channels, satisfaction, completion], ids=lambda p: p.__name__.split(".")[-1])
+def test_an_unknown_scope_is_said_plainly_and_a_known_one_is_not(database, page):
+    name = page.__name__.split(".")[-1]
+    unknown = page.layout(scope="agency", slug="dvla-typo")
+    assert "There is no agency “dvla-typo”" in text(find(unknown, f"{name}-unknown-scope"))
+    assert find(unknown, f"{name}-scope").value == "all"
+    for known in (page.layout(scope="department", slug="dft"), page.layout()):
+        assert find(known, f"{name}-unknown-scope") is None
 
 
 def test_changing_the_controls_puts_the_view_in_the_query_string(database):
