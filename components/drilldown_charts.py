@@ -15,8 +15,8 @@ from plotly.subplots import make_subplots
 
 from components.chart_card import COUNT_AXIS, base_layout
 from components.palette import CATEGORICAL, DARK_BLUE, DARK_GREY, TURQUOISE, channel_colour
-from components.year_before import (YEAR_BEFORE, add_year_before, is_year_before, overlay_year_before, percent_text,
-                                    year_before_summary)
+from components.year_before import (YEAR_BEFORE, add_year_before, compare_param, is_year_before, overlay_year_before,
+                                    percent_text, year_before_summary)
 from domain.channels import CHANNELS, channel_name, channel_order
 from domain.metrics import format_count
 from domain.periods import YearEnding
@@ -120,10 +120,10 @@ def scope_query(kind: str, slug: str | None) -> dict:
     return {"scope": kind, "slug": slug} if kind != "all" else {}
 
 
-def drilldown_nav(current: str, kind: str, slug: str | None) -> html.Nav:
-    """Links between the three drill-down pages, keeping the scope."""
+def drilldown_nav(current: str, kind: str, slug: str | None, year_before: bool = False) -> html.Nav:
+    """Links between the three drill-down pages, keeping the scope and the year-before overlay."""
     from urllib.parse import urlencode
-    query = scope_query(kind, slug)
+    query = {**scope_query(kind, slug), **({"compare": compare_param(True)} if year_before else {})}
     search = f"?{urlencode(query)}" if query else ""
     pages = [("/channels", "Channels"), ("/satisfaction", "Satisfaction"), ("/completion", "Completion")]
     items = []

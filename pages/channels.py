@@ -145,7 +145,7 @@ def layout(scope="all", slug=None, mode="number", channel="", compare=None, **qu
         html.Span(s["name"], className="govuk-caption-l", id="channels-scope-name"),
         html.H1("Transactions by channel", className="govuk-heading-xl"),
         # the notice goes with the links, which the first change of scope or year-before redraws
-        html.Div([drilldown_nav("/channels", s["scope"], s["slug"]),
+        html.Div([drilldown_nav("/channels", s["scope"], s["slug"], bool(s["compare"])),
                   unknown_scope_notice(scope, slug, s["scope"], "channels-unknown-scope")], id="channels-nav"),
         html.P("How people use public services: online, by phone, on paper or face to face, and how the mix "
                "changes. Choose a channel to follow it across the page. In the charts, clicking a bar does the same; "
@@ -265,7 +265,7 @@ def show(scope, mode, first, second, channel, compare=None):
     s = state(kind, slug, mode, channel, first, second, compare)
     years = _year_options(s)
     return (_kpi(s), _volume_card(s), _shift_card(s), _query(s), s["name"],
-            drilldown_nav("/channels", s["scope"], s["slug"]), years, s["from"], years, s["to"],
+            drilldown_nav("/channels", s["scope"], s["slug"], bool(s["compare"])), years, s["from"], years, s["to"],
             _channel_options(s), s["channel"])
 
 

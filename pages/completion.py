@@ -77,7 +77,7 @@ def layout(scope="all", slug=None, compare=None, **_):
         html.Span(name, className="govuk-caption-l", id="completion-scope-name"),
         html.H1("Completion", className="govuk-heading-xl"),
         # the notice goes with the links, which the first change of scope or year-before redraws
-        html.Div([drilldown_nav("/completion", kind, slug),
+        html.Div([drilldown_nav("/completion", kind, slug, year_before),
                   unknown_scope_notice(scope, asked_slug, kind, "completion-unknown-scope")], id="completion-nav"),
         html.P("How many of the people who start a transaction online finish it, and where in the journey "
                "they stop.", className="govuk-body-l"),
@@ -149,7 +149,7 @@ def show(scope, compare=None):
     kind, slug, name = resolve_scope(*split_scope_value(scope))
     year_before = wants_year_before(compare)
     return (_content(kind, slug, name, year_before), query_string(_query(kind, slug, year_before), {}), name,
-            drilldown_nav("/completion", kind, slug))
+            drilldown_nav("/completion", kind, slug, year_before))
 
 
 mirror_to_address_bar("completion-query")

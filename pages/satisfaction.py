@@ -73,7 +73,7 @@ def layout(scope="all", slug=None, compare=None, **_):
         html.Span(name, className="govuk-caption-l", id="satisfaction-scope-name"),
         html.H1("User satisfaction", className="govuk-heading-xl"),
         # the notice goes with the links, which the first change of scope or year-before redraws
-        html.Div([drilldown_nav("/satisfaction", kind, slug),
+        html.Div([drilldown_nav("/satisfaction", kind, slug, year_before),
                   unknown_scope_notice(scope, asked_slug, kind, "satisfaction-unknown-scope")], id="satisfaction-nav"),
         html.P("How people rate public services when they finish a transaction, from 1 (very dissatisfied) to "
                "5 (very satisfied).", className="govuk-body-l"),
@@ -144,7 +144,7 @@ def show(scope, compare=None):
     kind, slug, name = resolve_scope(*split_scope_value(scope))
     year_before = wants_year_before(compare)
     return (_content(kind, slug, name, year_before), query_string(_query(kind, slug, year_before), {}), name,
-            drilldown_nav("/satisfaction", kind, slug))
+            drilldown_nav("/satisfaction", kind, slug, year_before))
 
 
 mirror_to_address_bar("satisfaction-query")
