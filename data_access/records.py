@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from data_access.cache import bump_generation
 from data_access.data_sets import DataSet, utc_now
+from data_access.record_months import refresh_record_months
 from data_access.schema import data_sets, records
 from ingest.records import PERIOD_KEYS, Record, period_starts
 
@@ -19,7 +20,9 @@ INSERT_COLUMNS = ("data_set_id", "record_id", "timestamp", *[f"{key}_start_at" f
 
 def store_records(conn: Connection, data_set: DataSet, new: list[Record], empty: bool = False) -> int:
     """Add records; one with the _id of a stored record replaces it (the last of equal _ids wins).
-    `empty`: the caller has just emptied the data set in this transaction, so nothing is replaced."""
+    `empty`: the caller has just emptied the data set in this transaction, so nothing is replaced.
+    The monthly rollup is refreshed for the months written and those of the records replaced (all of
+    them after emptying)."""
     now = utc_now()
     by_id: dict[str, Record] = {}
     anonymous = []
@@ -29,14 +32,25 @@ def store_records(conn: Connection, data_set: DataSet, new: list[Record], empty:
         else:
             by_id[record.record_id] = record
     ids = list(by_id)
+    months = set()  # of the records replaced
     if ids and not empty and _has_records(conn, data_set):  # a new data set has nothing to replace
         for start in range(0, len(ids), CHUNK):
-            conn.execute(delete(records).where(records.c.data_set_id == data_set.id,
-                                               records.c.record_id.in_(ids[start:start + CHUNK])))
+            months |= _delete(conn, data_set, records.c.record_id.in_(ids[start:start + CHUNK]))
     kept = [*by_id.values(), *anonymous]
     _bulk_insert(conn, _rows(conn, data_set.id, kept, now))
+    refresh_record_months(conn, data_set, None if empty else months | _months(kept))
     _written(conn, data_set, now)
     return len(kept)
+
+
+def _delete(conn: Connection, data_set: DataSet, *conditions) -> set[datetime | None]:
+    """DELETE the data set's records that meet `conditions`; the months they were in."""
+    statement = delete(records).where(records.c.data_set_id == data_set.id, *conditions)
+    return set(conn.execute(statement.returning(records.c.month_start_at)).scalars())
+
+
+def _months(kept: list[Record]) -> set[datetime | None]:
+    return {period_starts(stamp)["month"] for stamp in {record.timestamp for record in kept}}
 
 
 def _rows(conn: Connection, data_set_id: int, kept: list[Record], now: datetime) -> list[tuple]:
@@ -103,11 +117,11 @@ def replace_records(conn: Connection, data_set: DataSet, new: list[Record]) -> i
 
 
 def delete_record(conn: Connection, data_set: DataSet, record_id: str) -> bool:
-    result = conn.execute(delete(records).where(records.c.data_set_id == data_set.id,
-                                                records.c.record_id == record_id))
-    if result.rowcount:
+    months = _delete(conn, data_set, records.c.record_id == record_id)
+    if months:
+        refresh_record_months(conn, data_set, months)
         _written(conn, data_set, utc_now())
-    return bool(result.rowcount)
+    return bool(months)
 
 
 def get_record(conn: Connection, data_set: DataSet, record_id: str) -> Record | None:

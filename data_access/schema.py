@@ -228,6 +228,22 @@ records = Table(
     Index(None, "data_set_id", "timestamp"),
 )
 
+# The monthly rollup of a dashboard data set's records (data_access.record_months): per (data set, month,
+# group) the totals of its dashboard query, kept in the transaction of every write to its records. JSON,
+# not JSON_DOCUMENT: PostgreSQL's JSONB rewrites numbers (a float 1e16 would come back an int).
+record_months = Table(
+    "record_months", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("data_set_id", Integer, ForeignKey("data_sets.id", ondelete="CASCADE"), nullable=False),
+    Column("month_start", DateTime, nullable=False),  # as records.month_start_at
+    # the group field and its value as answered ({"channel": "online"}; {} when the query has no group): an
+    # object, as SQLite's JSON columns turn a lone number's text into a number (1.0 would come back 1)
+    Column("group_fields", JSON, nullable=False),
+    Column("group_text", Text),  # the group's value as text as the database orders it (ties of equal numbers)
+    Column("totals", JSON, nullable=False),  # {"_count": n, "<field>:sum": sum or null, ...} as answered
+    Index(None, "data_set_id", "month_start"),
+)
+
 audit_log = Table(
     "audit_log", metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True),
