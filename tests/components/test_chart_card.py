@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from plotly.subplots import make_subplots
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
@@ -37,6 +38,8 @@ FIGURES = {
         channel_figure(f, "Mar 2024", {"Phone"}), f, "Total"),
     "a line with a percentage axis": lambda f: line_figure(f, "Rate (%)", "Rate", "Jun 2024"),
     "a line of counts, nothing highlighted": lambda f: line_figure(f, "Phone", "Phone", None, percent=False),
+    "subplots, the year before on the second, without a legend": lambda f: overlay_year_before(
+        make_subplots(rows=2, cols=1), f, "Total", x=MONTHS, row=2, col=1, showlegend=False),
 }
 
 
@@ -45,6 +48,12 @@ def test_figures_built_unvalidated_are_what_validation_accepts(build):
     figure = build(_frame())
     validated = go.Figure(figure.to_plotly_json())  # raises on any property plotly does not know
     assert _json(validated) == _json(figure)
+
+
+def test_the_year_before_goes_on_the_subplot_asked_for():
+    figure = FIGURES["subplots, the year before on the second, without a legend"](_frame())
+    line = figure.data[-1]
+    assert (line.xaxis, line.yaxis, line.showlegend, line.name) == ("x2", "y2", False, "Total" + YEAR_BEFORE)
 
 
 def test_an_unknown_property_is_caught_by_that_check():
