@@ -1,4 +1,4 @@
-"""Reading Dash component trees in tests: find a component by id, and its text."""
+"""Reading Dash component trees in tests: find a component by id, its text, its links."""
 
 
 def _children(component) -> list:
@@ -25,3 +25,12 @@ def text(component) -> str:
     if isinstance(component, (str, int, float)):
         return str(component)
     return "".join(text(c) for c in _children(component))
+
+
+def links_in(component) -> list:
+    """Every component with an href in a layout tree, in order."""
+    found = [component] if getattr(component, "href", None) else []
+    for child in _children(component):
+        if child is not None and not isinstance(child, (str, int, float)):
+            found += links_in(child)
+    return found

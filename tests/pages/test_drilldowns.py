@@ -22,7 +22,7 @@ from data_access.services import get_service
 from domain.periods import YearEnding
 from ingest.records import Record
 from pages import channels, completion, satisfaction
-from tests.dash_tree import find, text
+from tests.dash_tree import find, links_in, text
 
 SEPT_2017, SEPT_2015 = YearEnding(2017, 9), YearEnding(2015, 9)
 
@@ -79,19 +79,10 @@ def test_an_unknown_scope_is_said_plainly_and_a_known_one_is_not(database, page)
 @pytest.mark.parametrize("page", [channels, satisfaction, completion], ids=lambda p: p.__name__.split(".")[-1])
 def test_the_links_to_the_other_drill_downs_keep_the_scope_and_the_year_before(database, page):
     name = page.__name__.split(".")[-1]
-    links = [a.href for a in _links(find(page.layout(scope="department", slug="dft", compare="year-before"),
+    links = [a.href for a in links_in(find(page.layout(scope="department", slug="dft", compare="year-before"),
                                          f"{name}-nav"))]
     assert len(links) == 2 and all(h.endswith("?scope=department&slug=dft&compare=year-before") for h in links)
-    assert all("compare" not in a.href for a in _links(find(page.layout(), f"{name}-nav")))
-
-
-def _links(component) -> list:
-    found = [component] if getattr(component, "href", None) else []
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found += _links(child)
-    return found
+    assert all("compare" not in a.href for a in links_in(find(page.layout(), f"{name}-nav")))
 
 
 def test_changing_the_controls_puts_the_view_in_the_query_string(database):

@@ -10,7 +10,7 @@ import app  # noqa: F401 - registers the pages
 from data_access.figures import INDEX_PAGE_SIZE, service_index, service_index_count, service_index_page
 from pages import index
 from pages.server_render import page_html
-from tests.dash_tree import find, text
+from tests.dash_tree import find, links_in, text
 
 SERVICES = 734  # in the demo data
 
@@ -23,7 +23,7 @@ def slugs(component) -> list[str]:
 
 def pager_links(component) -> tuple:
     nav = find(component, "services-pager").children
-    return nav, _all_links(nav)
+    return nav, links_in(nav)
 
 
 def props(component) -> dict:
@@ -76,7 +76,7 @@ def test_a_filter_change_starts_at_the_first_page_with_one_page_no_pager(databas
 
 def test_downloads_hold_every_matching_row_whatever_the_page(database):
     page = index.layout(page="3")
-    hrefs = [link.href for link in _all_links(find(page, "services-downloads"))]
+    hrefs = [link.href for link in links_in(find(page, "services-downloads"))]
     assert hrefs and all("page=" not in href for href in hrefs)
     export = index.services_export({"page": "3"})
     assert len(export.frame) == SERVICES
@@ -95,11 +95,3 @@ def test_the_page_without_javascript_pages_by_links_and_sorts_from_the_first_pag
     forms = re.findall(r'<form method="get".*?</form>', html, re.S)
     assert forms and all('name="page"' not in form for form in forms)  # a new filter starts at page 1
 
-
-def _all_links(node) -> list:
-    found = [node] if getattr(node, "href", None) else []
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, (list, tuple)) else [children]:
-        if child is not None and not isinstance(child, (str, int, float)):
-            found += _all_links(child)
-    return found
