@@ -1,9 +1,9 @@
 """Server time of the callbacks behind a filter change, on a service dashboard and on the index.
 
 The same Python callback functions the Dash app registers (pages.service.change_period; for the
-year-before overlay pages.service.change_comparison, which redraws the charts, and
-pages.service.compare_sent_data, which redraws the sent data's charts: the browser asks for both at
-once, so each is timed, and both one after the other for the CPU the change costs; on the index
+year-before overlay pages.service.compare_channels and compare_take_up, which redraw the two charts,
+and pages.service.compare_sent_data[type], which redraw each type of sent data: the browser asks for
+them all at once, so each is timed, and all one after the other for the CPU the change costs; on the index
 pages.index.agencies_of_department + show_services, which a department change fires together), called
 inside the app's Flask request context with the app's real cache (FileCache in a temp dir, or
 Redis when REDIS_URL is set):
@@ -56,22 +56,25 @@ def cases(slug: str, department: str) -> dict:
     def service_period():
         return service.change_period(year, [], slug)
 
-    def service_overlay():
-        return service.change_comparison(["year-before"], year, slug)
+    overlay = {"channels chart": lambda: service.compare_channels(["year-before"], year, slug),
+               "take-up chart": lambda: service.compare_take_up(["year-before"], year, slug)}
+    sent_types = [d.data_type for d in service.service_data_sets(slug)]
+    sent = {f"sent data, {data_type}": (lambda c=service.compare_sent_data[data_type]: c(["year-before"], slug))
+            for data_type in sent_types}
 
-    def sent_overlay():
-        return service.compare_sent_data(["year-before"], slug)
-
-    def both_overlays():  # one after the other: the CPU the change costs, whatever the workers
-        return service_overlay(), sent_overlay()
+    def every_overlay():  # one after the other: the CPU the change costs, whatever the workers
+        return [callback() for callback in (*overlay.values(), *sent.values())]
 
     def index_department():
         options, agency = index.agencies_of_department(department, "")
         return index.show_services("", department, agency, latest, sort)
     return {f"service page: year -> {year}": (service_period, lambda: naive_service(slug, year)),
-            f"service page: year before on, {year}": (service_overlay, lambda: naive_service(slug, year)),
-            "service page: year before on, sent data": (sent_overlay, lambda: naive_sent(slug)),
-            "service page: year before on, both callbacks": (both_overlays, lambda: naive_overlay(slug, year)),
+            **{f"service page: year before on, {name}, {year}": (callback, lambda: naive_service(slug, year))
+               for name, callback in overlay.items()},
+            **{f"service page: year before on, sent data, {data_type}": (sent[f"sent data, {data_type}"],
+                                                                       lambda t=data_type: naive_sent(slug, t))
+               for data_type in sent_types},
+            "service page: year before on, every callback": (every_overlay, lambda: naive_overlay(slug, year)),
             f"index: department -> {department}, {latest}": (index_department,
                                                              lambda: naive_index(department, latest))}
 
@@ -119,15 +122,18 @@ def naive_overlay(slug: str, year: str):
     return naive_service(slug, year), naive_sent(slug)
 
 
-def naive_sent(slug: str):
-    """The service's sent records by month (and channel): the records table read into pandas."""
+def naive_sent(slug: str, data_type: str | None = None):
+    """The service's sent records (of one type, if given) by month (and channel): the records table
+    read into pandas."""
     import json
     from sqlalchemy import text
     from data_access.db import get_engine
     with get_engine().connect() as conn:
         records = pd.read_sql("SELECT data_set_id, timestamp, data FROM records", conn)
-        sets = pd.read_sql(text("SELECT d.id FROM data_sets d JOIN services s ON s.id = d.service_id "
+        sets = pd.read_sql(text("SELECT d.id, d.data_type FROM data_sets d JOIN services s ON s.id = d.service_id "
                                 "WHERE s.slug = :slug"), conn, params={"slug": slug})
+    if data_type:
+        sets = sets[sets["data_type"] == data_type]
     monthly = []
     for data_set_id in sets["id"]:
         own = records[records["data_set_id"] == data_set_id]

@@ -16,7 +16,7 @@ from components.year_before import (compare_param, percent_text, wants_year_befo
                                     year_before_summary)
 from data_access.figures import channel_volumes, illustrative_metrics, service_figures
 from data_access.data_sets import utc_now
-from data_access.service_data import dashboard_rows, service_data_sets
+from data_access.service_data import SENT_TYPES, dashboard_rows, service_data_sets
 from data_access.services import get_service
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
 from domain.metrics import KPI_ORDER, METRICS, format_count, format_percent, suppress_kpis
@@ -126,8 +126,9 @@ def _kpi_block(figures, selected, illustrative):
 
 
 def _charts(slug, selected, year_before, service, figures, illustrative):
-    return [_channel_chart(slug, selected, year_before, service, illustrative),
-            _take_up_chart(slug, selected, year_before, service, figures)]
+    """The two charts, each in a box of its own that the year-before overlay redraws on its own."""
+    return [html.Div(_channel_chart(slug, selected, year_before, service, illustrative), id="service-channels-card"),
+            html.Div(_take_up_chart(slug, selected, year_before, service, figures), id="service-take-up-card")]
 
 
 def _kpis(figures, selected, illustrative):
@@ -257,15 +258,21 @@ def _explore(slug):
 def _sent_data(slug, year_before, service):
     """Charts of what the service sends through the data API, when it sends anything, whether or
     not it has published figures (monthly: the chosen year does not change them, the year-before
-    overlay does)."""
+    overlay does). Each type's charts are in a box of their own, which the overlay redraws on its own."""
     found = service_data_sets(slug)
     if not found:
         return None
-    now, name = utc_now(), service["name"]
     return sent_data_section(slug, [
-        sent_data_card(sent_export(slug, name, d, dashboard_rows(d), year_before), d, now,
-                       export_links("service-sent", service=slug, type=d.data_type,
-                                    compare=compare_param(year_before))) for d in found])
+        html.Div(_sent_cards(slug, service, [d for d in found if d.data_type == data_type], year_before),
+                 id=f"service-sent-{data_type}")
+        for data_type in dict.fromkeys(d.data_type for d in found)])  # in the data sets' order
+
+
+def _sent_cards(slug, service, data_sets, year_before):
+    now, name = utc_now(), service["name"]
+    return [sent_data_card(sent_export(slug, name, d, dashboard_rows(d), year_before), d, now,
+                           export_links("service-sent", service=slug, type=d.data_type,
+                                        compare=compare_param(year_before))) for d in data_sets]
 
 
 @exporter("service-sent")
@@ -320,40 +327,66 @@ def change_period(period_id, compare, slug):
             _query(selected, year_before, periods))
 
 
+# The year-before overlay redraws five boxes at most: the two charts and each type of sent data. One
+# callback each: the browser asks for them at once, and the workers answer them side by side.
+
+def _compared(slug, period_id):
+    """The service, its figures, periods and chosen year for an overlay callback."""
+    service = get_service(slug)
+    figures, periods, selected = _chosen_year(slug, period_id)
+    if service is None or selected is None:
+        raise PreventUpdate  # as the layout: no figures, no charts
+    return service, figures, periods, selected
+
+
 @callback(
-    Output("service-charts", "children"),
+    Output("service-channels-card", "children"),
     Output("service-query", "data", allow_duplicate=True),
     Input("service-compare", "value"),
     State("service-period", "value"),
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
-def change_comparison(compare, period_id, slug):
-    """The year-before overlay redraws the two charts: their lines, tables and downloads gain the
-    year before (the sent data's charts have a callback of their own, answered beside this one)."""
-    service = get_service(slug)
-    figures, periods, selected = _chosen_year(slug, period_id)
-    if service is None or selected is None:
-        raise PreventUpdate  # as the layout: no figures, no charts
+def compare_channels(compare, period_id, slug):
+    """The channels chart with or without the year before: its line, table and downloads."""
+    service, _, periods, selected = _compared(slug, period_id)
     year_before = wants_year_before(compare)
-    return (_charts(slug, selected, year_before, service, figures, illustrative_metrics(slug)),
+    return (_channel_chart(slug, selected, year_before, service, illustrative_metrics(slug)),
             _query(selected, year_before, periods))
 
 
 @callback(
-    Output("service-sent", "children"),
+    Output("service-take-up-card", "children"),
     Input("service-compare", "value"),
+    State("service-period", "value"),
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
-def compare_sent_data(compare, slug):
-    """The year-before overlay on the sent data's charts, which do not follow the chosen year. A
-    callback apart from the charts': the browser asks for both at once, and two workers answer them
-    side by side."""
-    service = get_service(slug)
-    if service is None:
-        raise PreventUpdate
-    return _sent_data(slug, wants_year_before(compare), service)
+def compare_take_up(compare, period_id, slug):
+    """The take-up chart with or without the year before."""
+    service, figures, _, selected = _compared(slug, period_id)
+    return _take_up_chart(slug, selected, wants_year_before(compare), service, figures)
+
+
+def _compare_sent(data_type: str):
+    """The callback that redraws one type of sent data with or without the year before (a service
+    without that type has no box for it, and the browser does not call it)."""
+    @callback(
+        Output(f"service-sent-{data_type}", "children"),
+        Input("service-compare", "value"),
+        State("service-slug", "data"),
+        prevent_initial_call=True,
+    )
+    def compare_sent(compare, slug):
+        service = get_service(slug)
+        if service is None:
+            raise PreventUpdate
+        found = [d for d in service_data_sets(slug) if d.data_type == data_type]
+        return _sent_cards(slug, service, found, wants_year_before(compare))
+    return compare_sent
+
+
+compare_sent_data = {data_type: _compare_sent(data_type) for data_type in SENT_TYPES}
 
 
 def _query(selected, year_before, periods) -> str:

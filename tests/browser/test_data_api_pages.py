@@ -1,6 +1,7 @@
 """The data API seen by people, in headless Chromium against gunicorn: a service sends data and its
 dashboard shows it with its freshness; a service team uploads a file on the admin page."""
 import json
+import re
 import urllib.request
 import uuid
 from datetime import datetime, timedelta
@@ -102,11 +103,22 @@ def test_an_upload_on_the_admin_page_lists_errors_then_stores_a_good_file(page, 
 
 
 def test_the_year_before_overlay_reaches_the_charts_of_sent_data(page, sqlite_server, sent):
-    """The sent data's charts have their own callback for the overlay, answered beside the charts'."""
+    """Each chart has its own callback for the overlay: the browser asks for each box in a request of
+    its own, and for no box of a type of data the service does not send."""
     page.goto(f"{sqlite_server}/services/{SERVICE}")
+    expect(page.locator("#sent-transactions-by-channel-graph")).to_be_visible(timeout=30_000)
+    asked, failed = [], []
+    page.on("request", lambda r: asked.append(r.post_data_json["output"])
+            if "/_dash-update-component" in r.url else None)
+    page.on("response", lambda r: failed.append(r.status)
+            if "/_dash-update-component" in r.url and r.status >= 400 else None)
     page.get_by_label("Show the same period a year before on the charts").check()
     page.wait_for_function(
         "() => document.querySelector('#sent-transactions-by-channel-download-csv').href.includes('year-before')")
+    expect(page.locator("#take-up-download-csv")).to_have_attribute("href", re.compile("year-before"))
+    boxes = sorted(output.strip(".").split(".")[0] for output in asked)  # "..a.children...b.data.." for two
+    assert boxes == ["service-channels-card", "service-sent-transactions-by-channel", "service-take-up-card"], asked
+    assert not failed
     assert "Total, a year before" in plotted(page, "sent-transactions-by-channel-graph")
     assert "Digital take-up, a year before" in plotted(page, "take-up-graph")
     expect(page.locator("#sent-transactions-by-channel-table thead th").last).to_have_text("Total, a year before")
