@@ -82,7 +82,8 @@ def warning_text(text: str, element_id: str) -> html.Div:
     """GOV.UK warning text."""
     return html.Div([
         html.Span("!", className="govuk-warning-text__icon", **{"aria-hidden": "true"}),
-        html.Strong([html.Span("Warning", className="govuk-visually-hidden"), " ", text],  # the space: not read as one word
+        # the space after the hidden "Warning": a screen reader does not read it as one word with the text
+        html.Strong([html.Span("Warning", className="govuk-visually-hidden"), " ", text],
                     className="govuk-warning-text__text"),
     ], className="govuk-warning-text", id=element_id)
 
@@ -175,7 +176,8 @@ def volume_year_before_summary(frame: pd.DataFrame, percent_mode: bool, selected
         return ""
     fmt = percent_text if percent_mode else (lambda v: format_count(v, words=True))
     what = column.removesuffix(" (%)").lower() + (" share" if percent_mode else "")
-    return year_before_summary(frame, column, fmt, what="transactions" if column == "Total" else what)
+    return year_before_summary(frame, column, fmt, what="transactions" if column == "Total" else what,
+                               counted=SERVICES)  # a scope's two years may count different services
 
 
 def channel_volume_frame(volumes: pd.DataFrame, reporting: pd.DataFrame) -> pd.DataFrame:

@@ -95,10 +95,11 @@ def _phrase(end) -> str:
 
 
 def year_before_clause(frame: pd.DataFrame, column: str, fmt: Callable[[float], str],
-                       label: str | None = None, what: str | None = None) -> str | None:
+                       label: str | None = None, what: str | None = None, counted: str | None = None) -> str | None:
     """'81.9% in the year to September 2017 against 79.0% in the year to September 2016' for the
     row of `label` (a 'Year ending') or the last row with a figure, after '<what>: ' if given; None
-    when there is no such row."""
+    when there is no such row. `counted`: a column of services reporting, named after each year's
+    figure when the two years count different services ('(414 services reporting)')."""
     if frame.empty or column + YEAR_BEFORE not in frame:
         return None
     rows = frame[frame["Year ending"] == label] if label else frame[[_usable(v) for v in frame[column]]]
@@ -106,12 +107,26 @@ def year_before_clause(frame: pd.DataFrame, column: str, fmt: Callable[[float], 
         return None
     row = rows.iloc[-1]
     end = pd.Timestamp(row["Period end"])
-    before = _phrase(ended_a_year_before(end))
-    earlier = row[column + YEAR_BEFORE]
+    earlier_end = ended_a_year_before(end)
+    before, earlier = _phrase(earlier_end), row[column + YEAR_BEFORE]
+    now_note, then_note = _count_note(frame, counted, end), _count_note(frame, counted, earlier_end)
+    if now_note == then_note or not _usable(earlier):
+        now_note = then_note = ""
     then = (f"suppressed in {before}" if earlier == SUPPRESSED else
-            f"no figure for {before}" if not _usable(earlier) else f"{fmt(float(earlier))} in {before}")
-    clause = f"{fmt(float(row[column]))} in {_phrase(end)} against {then}"
+            f"no figure for {before}" if not _usable(earlier) else f"{fmt(float(earlier))} in {before}{then_note}")
+    clause = f"{fmt(float(row[column]))} in {_phrase(end)}{now_note} against {then}"
     return f"{what}: {clause}" if what else clause
+
+
+def _count_note(frame: pd.DataFrame, counted: str | None, end) -> str:
+    """' (414 services reporting)' for the period of the frame that ends on `end`; '' without one."""
+    if not counted or counted not in frame:
+        return ""
+    found = frame[[_day(e) == _day(end) for e in frame["Period end"]]]
+    if found.empty or not _usable(found.iloc[-1][counted]):
+        return ""
+    count = int(found.iloc[-1][counted])
+    return f" ({count:,} service{'' if count == 1 else 's'} reporting)"
 
 
 LEAD = "The dashed line shows the same period a year before"
@@ -130,11 +145,11 @@ def year_before_sentence(clauses: list[str | None], lead: str = LEAD) -> str:
 
 
 def year_before_summary(frame: pd.DataFrame, column: str, fmt: Callable[[float], str], label: str | None = None,
-                        what: str | None = None, lead: str = LEAD) -> str:
+                        what: str | None = None, lead: str = LEAD, counted: str | None = None) -> str:
     """The sentence for a chart with one year-before line ('' when its frame has none)."""
     if column + YEAR_BEFORE not in frame:
         return ""
-    return year_before_sentence([year_before_clause(frame, column, fmt, label, what)], lead)
+    return year_before_sentence([year_before_clause(frame, column, fmt, label, what, counted)], lead)
 
 
 def percent_text(value: float) -> str:

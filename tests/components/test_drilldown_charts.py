@@ -217,6 +217,23 @@ def test_channel_volumes_a_year_before_follow_the_total_or_the_channel_followed(
     assert dc.volume_year_before_summary(frame, False, None) == ""  # not asked for: nothing said
 
 
+def test_a_year_before_over_other_services_says_how_many_each_year_counts():
+    """A scope's total a year before may add up other services (some stop or start reporting): the
+    sentence names the count of each year when they differ, and only then."""
+    reporting = YEARLY.assign(transactions=[700, 650, 414])
+    frame = dc.channel_volume_frame(volumes([(S16, "digital", 3000), (D16, "digital", 2500), (S17, "digital", 1000)]),
+                                    reporting)
+    total = dc.with_volume_year_before(frame, False, None)
+    assert dc.volume_year_before_summary(total, False, None) == (
+        " The dashed line shows the same period a year before. Transactions: 1,000 in the year to September 2017 "
+        "(414 services reporting) against 3,000 in the year to September 2016 (700 services reporting).")
+    one = dc.with_volume_year_before(dc.channel_volume_frame(volumes([(S16, "digital", 30), (S17, "digital", 90)]),
+                                                             YEARLY.assign(transactions=[2, 2, 1])), False, None)
+    assert dc.volume_year_before_summary(one, False, None).endswith(
+        "90 in the year to September 2017 (1 service reporting) against 30 in the year to September 2016 "
+        "(2 services reporting).")
+
+
 def test_the_score_a_year_before_is_drawn_with_the_score():
     figures = ratings([(S16, [0, 0, 0, 100, 100]), (D16, [0, 0, 100, 100, 0]), (S17, [0, 0, 0, 0, 200])])
     frame = add_year_before(dc.score_frame(figures, YEARLY), "User satisfaction (%)")
