@@ -37,8 +37,9 @@ def store_records(conn: Connection, data_set: DataSet, new: list[Record], empty:
         for start in range(0, len(ids), CHUNK):
             months |= _delete(conn, data_set, records.c.record_id.in_(ids[start:start + CHUNK]))
     kept = [*by_id.values(), *anonymous]
-    _bulk_insert(conn, _rows(conn, data_set.id, kept, now))
-    refresh_record_months(conn, data_set, None if empty else months | _months(kept))
+    starts = period_starts_of(kept)
+    _bulk_insert(conn, _rows(conn, data_set.id, kept, now, starts))
+    refresh_record_months(conn, data_set, None if empty else months | {s["month"] for s in starts.values()})
     _written(conn, data_set, now)
     return len(kept)
 
@@ -49,26 +50,22 @@ def _delete(conn: Connection, data_set: DataSet, *conditions) -> set[datetime | 
     return set(conn.execute(statement.returning(records.c.month_start_at)).scalars())
 
 
-def _months(kept: list[Record]) -> set[datetime | None]:
-    return {period_starts(stamp)["month"] for stamp in {record.timestamp for record in kept}}
+def period_starts_of(kept: list[Record]) -> dict:
+    """Each timestamp of the records (a body's records share a few) with its periods' starts, worked
+    out once for the rows and the months the rollup refreshes."""
+    return {stamp: period_starts(stamp) for stamp in {record.timestamp for record in kept}}
 
 
-def _rows(conn: Connection, data_set_id: int, kept: list[Record], now: datetime) -> list[tuple]:
+def _rows(conn: Connection, data_set_id: int, kept: list[Record], now: datetime, starts: dict) -> list[tuple]:
     """The INSERT_COLUMNS of each record, each value converted by its column type's own converter
-    (SQLAlchemy's: stored exactly as a Core insert stores it). A body's records share a few timestamps:
-    each timestamp's converted value and periods are worked out once."""
+    (SQLAlchemy's: stored exactly as a Core insert stores it); `starts`: period_starts_of(kept). Each
+    timestamp's converted value and periods are worked out once."""
     when = _converter("timestamp", conn.dialect)
     data = _converter("data", conn.dialect)
-    times: dict = {}
+    times = {stamp: (when(stamp), *[when(start) for start in periods.values()]) for stamp, periods in starts.items()}
     updated_at = when(now)
-    rows = []
-    for record in kept:
-        stamp = record.timestamp
-        if stamp not in times:
-            times[stamp] = (when(stamp), *[when(start) for start in period_starts(stamp).values()])
-        rows.append((data_set_id, record.record_id or uuid.uuid4().hex, *times[stamp], data(record.data),
-                     updated_at))
-    return rows
+    return [(data_set_id, record.record_id or uuid.uuid4().hex, *times[record.timestamp], data(record.data),
+             updated_at) for record in kept]
 
 
 def _bulk_insert(conn: Connection, values: list[tuple]) -> None:

@@ -14,7 +14,8 @@ from data_access.db import get_engine
 from data_access.migrate import upgrade
 from data_access.record_months import ROLLUPS, dashboard_answer, refresh_record_months
 from data_access.record_queries import run_query
-from data_access.records import _bulk_insert, _rows, delete_record, replace_records, store_records
+from data_access.records import (_bulk_insert, _rows, delete_record, period_starts_of, replace_records,
+                                 store_records)
 from data_access.schema import data_sets, record_months
 from data_access.service_data import _dashboard_rows
 from ingest.records import Record
@@ -199,7 +200,7 @@ def test_the_migration_builds_the_rows_the_live_refresh_builds(kind, tmp_path, m
                 data_set = create_data_set(conn, "service", data_type)
                 stored = weekly(data_type if data_type in FIELDS else "transactions-by-channel", range(12))
                 stored.append(Record("untimed", None, {"count": 3}))
-                _bulk_insert(conn, _rows(conn, data_set.id, stored, datetime(2026, 12, 1)))
+                _bulk_insert(conn, _rows(conn, data_set.id, stored, datetime(2026, 12, 1), period_starts_of(stored)))
             upgrade(conn)
         migrated = all_rollup_rows(engine)
         with engine.begin() as conn:
