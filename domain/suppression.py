@@ -86,10 +86,10 @@ def hidden_parts(parts: dict, total, below: int | None = None) -> tuple[set, boo
 
 def suppress_parts_of_total(frame: pd.DataFrame, parts: list[str], total: str) -> pd.DataFrame:
     """`hidden_parts` applied to every row of a frame: a copy whose parts and total are object columns,
-    or `frame` itself when no row holds a small count (hidden_parts hides nothing then)."""
+    or `frame` itself when nothing is hidden (a row without a small count is not even looked at)."""
     columns = {column: frame[column].astype(object).tolist() for column in [*parts, total]}
     rows = zip(*(columns[p] for p in parts)) if parts else [()] * len(frame)
-    below, changed = threshold(), False
+    below, hid = threshold(), False
     for i, (values, whole) in enumerate(zip(rows, columns[total])):
         if not any(is_small(value, below) for value in (*values, whole)):
             continue
@@ -98,8 +98,8 @@ def suppress_parts_of_total(frame: pd.DataFrame, parts: list[str], total: str) -
             columns[part][i] = SUPPRESSED
         if hide_total:
             columns[total][i] = SUPPRESSED
-        changed = changed or bool(hidden) or hide_total
-    if not changed:
+        hid = hid or bool(hidden) or hide_total
+    if not hid:
         return frame
     changed = pd.DataFrame(columns, index=frame.index, dtype=object)
     return pd.concat([frame.drop(columns=list(columns)), changed], axis=1)[frame.columns]
