@@ -19,12 +19,15 @@ from query.answers import data_rows
 SENT_TYPES = tuple(DASHBOARD_QUERIES)  # the types of data set a dashboard shows, in its order
 
 
-def service_data_sets(slug: str) -> list[DataSet]:
-    """The published data sets of a service whose type its dashboard shows, in a stable order."""
+def service_data_sets(slug: str, data_type: str | None = None) -> list[DataSet]:
+    """The published data sets of a service whose type its dashboard shows (only those of `data_type`
+    when given), in a stable order."""
     query = (select(data_sets).join(services, services.c.id == data_sets.c.service_id)
              .where(services.c.slug == slug, data_sets.c.published,
                     data_sets.c.data_type.in_(SENT_TYPES))
              .order_by(data_sets.c.data_type, data_sets.c.data_group))
+    if data_type is not None:
+        query = query.where(data_sets.c.data_type == data_type)
     with get_engine().connect() as conn:
         return [data_set_from_row(row) for row in conn.execute(query)]
 

@@ -278,7 +278,7 @@ def _sent_cards(slug, service, data_sets, year_before):
 @exporter("service-sent")
 def _sent_download(params):
     service = get_service(params.get("service", ""))
-    found = [d for d in service_data_sets(service["slug"]) if d.data_type == params.get("type")] if service else []
+    found = service_data_sets(service["slug"], params.get("type") or "") if service else []  # no type: none
     year_before = wants_year_before(params.get("compare"))
     return sent_export(service["slug"], service["name"], found[0], dashboard_rows(found[0]), year_before) \
         if found else None
@@ -381,8 +381,7 @@ def _compare_sent(data_type: str):
         service = get_service(slug)
         if service is None:
             raise PreventUpdate
-        found = [d for d in service_data_sets(slug) if d.data_type == data_type]
-        return _sent_cards(slug, service, found, wants_year_before(compare))
+        return _sent_cards(slug, service, service_data_sets(slug, data_type), wants_year_before(compare))
     return compare_sent
 
 
