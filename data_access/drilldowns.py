@@ -127,20 +127,16 @@ def like_for_like_channels(kind: str, slug: str | None, first_id: str, second_id
     with get_engine().connect() as conn:
         count = _reported_in_both(conn, kind, slug, ends)
         if count is None:
-            t, c = service_totals, service_channels
+            t = service_totals
             both = (select(t.c.service_id)
                     .where(_reporting_rows(kind, slug), t.c.period_end.in_(ends), t.c.volume.is_not(None))
                     .group_by(t.c.service_id).having(func.count(func.distinct(t.c.period_end)) == len(set(ends)))
                     .subquery())
-            query = (select(c.c.period_end, c.c.channel, func.sum(c.c.volume).label("volume"))
-                     .join(both, both.c.service_id == c.c.service_id).where(c.c.period_end.in_(ends))
-                     .group_by(c.c.period_end, c.c.channel))
+            query = _volumes_by_channel(service_channels, ends).join(
+                both, both.c.service_id == service_channels.c.service_id)
             count = conn.execute(select(func.count()).select_from(both)).scalar_one()
         else:  # all the scope's services, or none
-            c = scope_channels
-            query = (select(c.c.period_end, c.c.channel, func.sum(c.c.volume).label("volume"))
-                     .where(scope_rows(kind, slug, c), c.c.period_end.in_(ends))
-                     .group_by(c.c.period_end, c.c.channel))
+            query = _volumes_by_channel(scope_channels, ends).where(scope_rows(kind, slug, scope_channels))
             query = query if count else query.where(false())
         result = conn.execute(query)
         frame = pd.DataFrame(result.all(), columns=list(result.keys()))
@@ -149,6 +145,12 @@ def like_for_like_channels(kind: str, slug: str | None, first_id: str, second_id
     order = {c: i for i, c in enumerate(channel_order(frame["channel"].unique()))}
     frame = frame.sort_values(["period_end", "channel"], key=lambda s: s.map(order) if s.name == "channel" else s)
     return frame.reset_index(drop=True)[["period", "channel", "volume", "services"]]
+
+
+def _volumes_by_channel(c, ends: list):
+    """Transactions per period and channel of a channel rollup `c`, in the periods ending on `ends`."""
+    return (select(c.c.period_end, c.c.channel, func.sum(c.c.volume).label("volume"))
+            .where(c.c.period_end.in_(ends)).group_by(c.c.period_end, c.c.channel))
 
 
 def _reported_in_both(conn, kind: str, slug: str | None, ends: list) -> int | None:
