@@ -90,17 +90,19 @@ def current_generation() -> int:
 
 # --- memoizing data access -----------------------------------------------------------------------
 
-def _cache_ready() -> bool:
+def cache_ready() -> bool:
     return has_app_context() and cache in current_app.extensions.get("cache", {})
+
+
+CACHED_CODE = ("data_access", "domain", "query", "components", "pages")  # what cached values come from
 
 
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A hash of the code that computes figures: during a rolling upgrade, old and new instances
-    never read each other's entries (a figure's shape may have changed)."""
+    """A hash of the code that computes figures and the pages' answers: during a rolling upgrade, old
+    and new instances never read each other's entries (a figure's or an answer's shape may have changed)."""
     digest = hashlib.sha256()
-    for path in sorted([*(PROJECT_ROOT / "data_access").rglob("*.py"), *(PROJECT_ROOT / "domain").rglob("*.py"),
-                        *(PROJECT_ROOT / "query").rglob("*.py")]):
+    for path in sorted(path for folder in CACHED_CODE for path in (PROJECT_ROOT / folder).rglob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -123,18 +125,24 @@ def memoized(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        if not _cache_ready():
-            return function(*args, **kwargs)
-        key = cache_key(name, signature, args, kwargs)
-        found = cache.get(key)
-        if found is not None:
-            return found[0]
-        value = function(*args, **kwargs)
-        cache.set(key, (value,))  # in a tuple: a cached None is a hit, not a miss
-        return value
+        return cached_call(name, signature, args, kwargs, lambda: function(*args, **kwargs))
 
     wrapper.uncached = function
     return wrapper
+
+
+def cached_call(name: str, signature: inspect.Signature, args: tuple, kwargs: dict, compute):
+    """compute(), through the app's cache under the key of `name` and the arguments (see cache_key);
+    outside the app, computed plainly."""
+    if not cache_ready():
+        return compute()
+    key = cache_key(name, signature, args, kwargs)
+    found = cache.get(key)
+    if found is not None:
+        return found[0]
+    value = compute()
+    cache.set(key, (value,))  # in a tuple: a cached None is a hit, not a miss
+    return value
 
 
 # --- Redis that never fails a request --------------------------------------------------------------

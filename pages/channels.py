@@ -19,6 +19,7 @@ from data_access.drilldowns import (illustrative_in_scope, like_for_like_channel
                                     services_reporting)
 from data_access.figures import scope_channel_volumes
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name, channel_order
+from pages.cached_answers import cached_answer
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -260,6 +261,7 @@ def _shift_card(s):
     Input("channels-compare", "value"),
     prevent_initial_call=True,
 )
+@cached_answer
 def show(scope, mode, first, second, channel, compare=None):
     kind, slug = split_scope_value(scope)
     s = state(kind, slug, mode, channel, first, second, compare)

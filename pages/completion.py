@@ -18,6 +18,7 @@ from data_access.drilldowns import (illustrative_in_scope, journey_counts, journ
                                     scope_options, services_reporting)
 from data_access.figures import scope_figures
 from data_access.services import get_service
+from pages.cached_answers import cached_answer
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -145,6 +146,7 @@ def _funnel_card(service, data_set, export, index):
     Input("completion-compare", "value"),
     prevent_initial_call=True,
 )
+@cached_answer
 def show(scope, compare=None):
     kind, slug, name = resolve_scope(*split_scope_value(scope))
     year_before = wants_year_before(compare)

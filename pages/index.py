@@ -12,6 +12,7 @@ from components.services_table import (COLUMNS, index_csv_frame, services_head, 
 from data_access.figures import (INDEX_PAGE_SIZE, INDEX_SORTS, reporting_periods, service_index, service_index_count,
                                  service_index_page)
 from data_access.services import agencies, departments, service_count
+from pages.cached_answers import cached_answer
 from pages.exports import export_url, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -125,6 +126,7 @@ def _caption(state):
     State("services-agency", "value"),
     prevent_initial_call=True,  # the layout has the department's agencies already
 )
+@cached_answer
 def agencies_of_department(department, agency):
     frame = agencies(department or None)
     return _options(frame, "All agencies and bodies"), agency if agency in set(frame["slug"]) else ""
@@ -182,6 +184,7 @@ def show_sort_order(sort):
     Input("services-sort", "data"),
     prevent_initial_call=True,  # the layout shows the URL's view (and page) already
 )
+@cached_answer
 def show_services(q, department, agency, period, sort):
     """A changed filter or sort: its first page."""
     shown = Shown(_state(q, department, agency, period, sort["sort"], sort["order"]))

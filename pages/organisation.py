@@ -22,6 +22,7 @@ from domain.movers import COVERAGE_THRESHOLD, MIN_VOLUME, latest_well_covered, r
 from domain.periods import YearEnding
 from domain.sentences import (coverage_sentence, like_for_like_sentence, transactions_sentence,
                               weighting_sentence)
+from pages.cached_answers import cached_answer
 from pages.exports import export_links, export_url, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -365,6 +366,7 @@ def _related(org):
     State("organisation-scope", "data"),
     prevent_initial_call=True,
 )
+@cached_answer
 def change_period(period_id, compare, scope):
     org = organisation(scope["kind"], scope["slug"])
     found = Scope(org["kind"], org["slug"])

@@ -17,6 +17,7 @@ from components.year_before import YEAR_BEFORE, add_year_before, compare_param, 
 from data_access.drilldowns import illustrative_in_scope, resolve_scope, scope_options, services_reporting
 from data_access.figures import scope_figures
 from domain.suppression import threshold
+from pages.cached_answers import cached_answer
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -140,6 +141,7 @@ def _score_card(export, kind, slug, year_before=False):
     Input("satisfaction-compare", "value"),
     prevent_initial_call=True,
 )
+@cached_answer
 def show(scope, compare=None):
     kind, slug, name = resolve_scope(*split_scope_value(scope))
     year_before = wants_year_before(compare)

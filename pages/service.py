@@ -22,6 +22,7 @@ from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
 from domain.metrics import KPI_ORDER, METRICS, format_count, format_percent, suppress_kpis
 from domain.periods import YearEnding
 from domain.suppression import SUPPRESSED
+from pages.cached_answers import cached_answer
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -312,6 +313,7 @@ def _source_note(service):
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
+@cached_answer
 def change_period(period_id, compare, slug):
     """A year change redraws the KPIs and the charts' summaries, and moves the charts' shading; the
     charts' data and tables do not depend on the year, so they are not sent again."""
@@ -347,6 +349,7 @@ def _compared(slug, period_id):
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
+@cached_answer
 def compare_channels(compare, period_id, slug):
     """The channels chart with or without the year before: its line, table and downloads."""
     service, _, periods, selected = _compared(slug, period_id)
@@ -362,6 +365,7 @@ def compare_channels(compare, period_id, slug):
     State("service-slug", "data"),
     prevent_initial_call=True,
 )
+@cached_answer
 def compare_take_up(compare, period_id, slug):
     """The take-up chart with or without the year before."""
     service, figures, _, selected = _compared(slug, period_id)
@@ -377,6 +381,7 @@ def _compare_sent(data_type: str):
         State("service-slug", "data"),
         prevent_initial_call=True,
     )
+    @cached_answer(per_minute=True)  # its cards say how long ago the data came
     def compare_sent(compare, slug):
         service = get_service(slug)
         if service is None:

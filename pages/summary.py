@@ -17,6 +17,7 @@ from data_access.figures import service_index
 from data_access.services import departments
 from domain.movers import COVERAGE_THRESHOLD
 from domain.sentences import coverage_sentence, stale_sentence
+from pages.cached_answers import cached_answer
 from pages.exports import exporter
 from pages.organisation import Scope, key_figures, movers_section, organisation, table_links
 from pages.url_state import mirror_to_address_bar, query_string
@@ -136,6 +137,7 @@ def _stale_download(params):
     Input("summary-period", "value"),
     prevent_initial_call=True,
 )
+@cached_answer
 def change_period(period_id):
     scope = Scope(ALL, None)
     selected, default = scope.chosen(period_id), scope.default[0]

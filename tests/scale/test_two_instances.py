@@ -126,6 +126,40 @@ def take_up(base: str) -> dict:
     return {"data": found["data"], "notes": [n for n in found["notes"] if n.startswith("Note ")]}
 
 
+def overlay_notes(base: str) -> list[str]:
+    """The notes of the take-up chart as the year-before tick redraws it (a Dash callback whose whole
+    answer is cached): the text of the list items of its notes."""
+    body = {"output": "service-take-up-card.children",
+            "outputs": {"id": "service-take-up-card", "property": "children"},
+            "inputs": [{"id": "service-compare", "property": "value", "value": ["year-before"]}],
+            "changedPropIds": ["service-compare.value"],
+            "state": [{"id": "service-period", "property": "value", "value": None},
+                      {"id": "service-slug", "property": "data", "value": SERVICE}]}
+    answer = requests.post(f"{base}/_dash-update-component", json=body, timeout=TIMEOUT)
+    assert answer.status_code == 200, answer.text[:300]
+    notes = _component(answer.json()["response"]["service-take-up-card"]["children"], "take-up-notes")
+    return [_text(item) for item in notes["props"]["children"]] if notes else []
+
+
+def _component(tree, component_id):
+    """The component of `component_id` in an answer's JSON, or None."""
+    if isinstance(tree, list):
+        return next(filter(None, (_component(t, component_id) for t in tree)), None)
+    if not isinstance(tree, dict) or "props" not in tree:
+        return None
+    if tree["props"].get("id") == component_id:
+        return tree
+    return _component(tree["props"].get("children"), component_id)
+
+
+def _text(tree) -> str:
+    if isinstance(tree, list):
+        return "".join(_text(t) for t in tree)
+    if isinstance(tree, dict):
+        return _text(tree.get("props", {}).get("children"))
+    return "" if tree is None else str(tree)
+
+
 def write_channels(base: str, token: str, counts: dict) -> None:
     records = [{"_timestamp": "2026-11-02T00:00:00Z", "channel": c, "count": n} for c, n in counts.items()]
     answer = requests.post(f"{base}/data/{SERVICE}/{CHANNELS}", json=records, timeout=TIMEOUT,
@@ -172,6 +206,10 @@ def test_a_write_through_one_instance_is_read_at_once_through_the_other(instance
     cached = cache_keys(redis_server, url)
     assert cached and all(f":g{generation(url)}:" in key for key in cached)
     assert take_up(a.url) == before and cache_keys(redis_server, url) == cached  # ...and A reads B's entries
+    assert overlay_notes(b.url) == []  # B caches the callback's whole answer...
+    answers = {k for k in cache_keys(redis_server, url) if "-answer:pages.service.compare_take_up:" in k}
+    assert len(answers) == 1 and f":g{generation(url)}:" in next(iter(answers))
+    assert overlay_notes(a.url) == [] and cache_keys(redis_server, url) - cached == answers  # ...A reads it
     assert channel_counts(b.url) == {}
 
     write_channels(a.url, token, {"online": 700, "phone": 300})
@@ -180,6 +218,7 @@ def test_a_write_through_one_instance_is_read_at_once_through_the_other(instance
     after = take_up(b.url)
     assert len(after["notes"]) == 1 and after["notes"][0].endswith(": Online renewals opened")
     assert after["data"] == before["data"]
+    assert [note.endswith(": Online renewals opened") for note in overlay_notes(b.url)] == [True]
     write_channels(b.url, token, {"online": 900})  # and the other way round
     assert channel_counts(a.url) == {"online": 900, "phone": 300}
 

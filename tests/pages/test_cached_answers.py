@@ -1,0 +1,132 @@
+"""Whole callback answers, cached (pages.cached_answers), on SQLite and PostgreSQL with the app's own
+cache: a hit is the same JSON as the callback's own answer, a write makes it out of date at once, and
+an answer that tells the time is kept a minute at most."""
+import inspect
+import json
+import re
+from datetime import datetime
+
+import pytest
+from sqlalchemy import insert, update
+
+from app import server
+from data_access.cache import bump_generation, cache, cache_key
+from data_access.data_sets import create_data_set
+from data_access.db import get_engine
+from data_access.records import store_records
+from data_access.schema import data_sets, organisations, services
+from ingest.records import Record
+from pages import channels, index, service
+from pages.cached_answers import plain
+from tests.conftest import migrated_database
+
+SERVICE = "vehicle-tax-renewals"
+ON = ["year-before"]
+
+CALLBACKS = {  # a cached callback and arguments the browser sends
+    "service year": (service.change_period, ("2016-09", ON, SERVICE)),
+    "service channels": (service.compare_channels, (ON, "2016-09", SERVICE)),
+    "service take-up": (service.compare_take_up, ([], None, SERVICE)),
+    "index": (index.show_services, ("", "dft", "", "", {"sort": "name", "order": "asc"})),
+    "channels": (channels.show, ("department:dft", "percent", None, None, "", ON)),
+}
+
+
+def is_cached(callback, args, minute: str = "") -> bool:
+    """Whether the app's cache holds the callback's answer to `args` (at `minute`, for an answer that
+    tells the time)."""
+    name = f"answer:{callback.__module__}.{callback.__qualname__}" + (f"@{minute}" if minute else "")
+    with server.test_request_context("/_dash-update-component", method="POST"):
+        return cache.get(cache_key(name, inspect.signature(callback), args, {})) is not None
+
+
+def in_a_request(callback, *args):
+    with server.test_request_context("/_dash-update-component", method="POST"):
+        return callback(*args)
+
+
+@pytest.mark.parametrize("name", CALLBACKS)
+def test_a_cached_answer_is_the_callbacks_own_answer_as_dash_sends_it(database, name):
+    callback, args = CALLBACKS[name]
+    with server.app_context():
+        cache.clear()
+    assert not is_cached(callback, args)
+    first = in_a_request(callback, *args)
+    assert is_cached(callback, args)
+    assert in_a_request(callback, *args) == first == plain(callback.__wrapped__(*args))  # what Dash would send
+    assert isinstance(first, (list, dict))  # JSON data, not components
+
+
+def test_a_write_makes_the_answer_out_of_date_at_once(database):
+    args = ("vehicle tax", "dft", "", "", {"sort": "name", "order": "asc"})
+
+    def names():
+        rows = in_a_request(index.show_services, *args)[0]
+        return [cell["props"]["children"] for cell in _cells(rows)]
+
+    def rename(name, through_the_app):
+        with get_engine().begin() as conn:
+            conn.execute(update(services).where(services.c.slug == SERVICE).values(name=name))
+            if through_the_app:
+                bump_generation(conn)
+
+    with server.app_context():
+        cache.clear()
+    before = names()
+    assert "Vehicle tax renewals" in str(before)
+    try:
+        rename("Vehicle tax renewals, renamed", through_the_app=False)
+        assert names() == before  # the answer comes from the cache...
+        rename("Vehicle tax renewals, renamed", through_the_app=True)
+        assert "Vehicle tax renewals, renamed" in str(names())  # ...until a write makes it out of date
+    finally:
+        rename("Vehicle tax renewals", through_the_app=True)
+    assert names() == before
+
+
+def _cells(rows):
+    """Every link in the rows' JSON (the service names link to their pages)."""
+    found = []
+
+    def walk(tree):
+        if isinstance(tree, list):
+            for t in tree:
+                walk(t)
+        elif isinstance(tree, dict) and "props" in tree:
+            if tree.get("type") == "A":
+                found.append(tree)
+            walk(tree["props"].get("children"))
+    walk(rows)
+    return found
+
+
+def test_an_answer_that_tells_the_time_is_kept_a_minute_at_most(tmp_path, monkeypatch):
+    """The sent data's cards say how long ago the data came: their answer's key holds the minute."""
+    import pages.cached_answers as cached_answers
+    with migrated_database("sqlite", "pp_minute", tmp_path, monkeypatch) as engine:
+        with engine.begin() as conn:
+            department = conn.execute(insert(organisations).values(
+                slug="dft", name="Department for Transport", kind="department").returning(organisations.c.id)).scalar_one()
+            conn.execute(insert(services).values(slug="claims", name="Claims", department_id=department))
+            data_set = create_data_set(conn, "claims", "completion")
+            store_records(conn, data_set, [Record(None, datetime(2026, 9, 7), {"started": 200, "completed": 150})])
+            conn.execute(update(data_sets).values(last_written_at=datetime(2026, 11, 30, 9, 0)))
+            bump_generation(conn)
+        clock = [datetime(2026, 11, 30, 9, 5, 10)]
+        for module in (cached_answers, service):
+            monkeypatch.setattr(module, "utc_now", lambda: clock[0])
+        callback, args = service.compare_sent_data["completion"], ([], "claims")
+
+        def freshness():
+            return [line for line in re.findall(r"Updated [^.\"]*", json.dumps(in_a_request(callback, *args)))]
+
+        with server.app_context():
+            cache.clear()
+        assert freshness() == ["Updated 5 minutes ago"]
+        assert is_cached(callback, args, "2026-11-30T09:05")
+        clock[0] = datetime(2026, 11, 30, 9, 5, 59)
+        assert freshness() == ["Updated 5 minutes ago"]
+        clock[0] = datetime(2026, 11, 30, 9, 6, 0)  # the next minute: computed again, at the new time
+        assert not is_cached(callback, args, "2026-11-30T09:06")
+        assert freshness() == ["Updated 6 minutes ago"]
+        assert is_cached(callback, args, "2026-11-30T09:06")
