@@ -110,9 +110,18 @@ def code_fingerprint() -> str:
 def cache_key(name: str, signature: inspect.Signature, args: tuple, kwargs: dict) -> str:
     """The function, its arguments normalised (positional or by name, defaults filled in), the
     database, the code's fingerprint and the data generation."""
+    return key_of(name, normalised(signature, args, kwargs))
+
+
+def normalised(signature: inspect.Signature, args: tuple, kwargs: dict) -> str:
+    """The arguments, the same however they are passed (positional or by name, defaults filled in)."""
     bound = signature.bind(*args, **kwargs)
     bound.apply_defaults()
-    arguments = repr(sorted(bound.arguments.items()))
+    return repr(sorted(bound.arguments.items()))
+
+
+def key_of(name: str, arguments: str) -> str:
+    """The key of `name` with these (normalised) arguments, in this database, code and data generation."""
     digest = hashlib.sha256(f"{database_url()}\n{code_fingerprint()}\n{arguments}".encode()).hexdigest()[:32]
     return f"{name}:g{current_generation()}:{digest}"
 
@@ -125,18 +134,18 @@ def memoized(function):
 
     @functools.wraps(function)
     def wrapper(*args, **kwargs):
-        return cached_call(name, signature, args, kwargs, lambda: function(*args, **kwargs))
+        if not cache_ready():
+            return function(*args, **kwargs)
+        return cached_call(cache_key(name, signature, args, kwargs), lambda: function(*args, **kwargs))
 
     wrapper.uncached = function
     return wrapper
 
 
-def cached_call(name: str, signature: inspect.Signature, args: tuple, kwargs: dict, compute):
-    """compute(), through the app's cache under the key of `name` and the arguments (see cache_key);
-    outside the app, computed plainly."""
+def cached_call(key: str, compute):
+    """compute(), through the app's cache under `key` (see cache_key); outside the app, computed plainly."""
     if not cache_ready():
         return compute()
-    key = cache_key(name, signature, args, kwargs)
     found = cache.get(key)
     if found is not None:
         return found[0]

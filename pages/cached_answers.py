@@ -1,15 +1,15 @@
-"""Whole callback answers, cached.
+"""Whole answers of public pages, cached: callbacks' answers, page layouts and pages' first HTML.
 
-A public page's callback answers from its arguments and the published data alone, so its whole answer
-is cached on those arguments and the data generation (data_access.cache): every visitor after the
-first, on any worker or host sharing the cache, gets it without a query, a frame or a figure built.
-The answer is kept as the plain JSON data Dash sends (components, figures and Patch objects turned
-into dicts once), so a hit is not built again either. A write makes every answer out of date at once,
-as it does every cached figure.
+A public page answers from its arguments and the published data alone, so its whole answer is cached
+on those arguments and the data generation (data_access.cache): every visitor after the first, on any
+worker or host sharing the cache, gets it without a query, a frame or a figure built. An answer is
+kept as the plain JSON data Dash sends (components, figures and Patch objects turned into dicts once),
+so a hit is not built again either. A write makes every answer out of date at once, as it does every
+cached figure.
 
-Only for callbacks whose answer depends on nothing else: not on the user, the request, the trigger
-(`dash.ctx`) or the clock. An answer that says how long ago something happened takes `per_minute`:
-its key holds the current minute, so it is at most a minute behind the clock.
+Only for what depends on nothing else: not on the user, the request, the trigger (`dash.ctx`) or the
+clock. An answer that says how long ago something happened takes `per_minute`: its key holds the
+current minute, so it is at most a minute behind the clock. Page layouts always do (`cached_layout`).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import json
 
 from plotly.io.json import to_json_plotly  # what Dash serialises answers with
 
-from data_access.cache import cache_ready, cached_call
+from data_access.cache import cache_ready, cached_call, key_of, normalised
 from data_access.data_sets import utc_now
 
 
@@ -30,15 +30,40 @@ def cached_answer(callback=None, *, per_minute: bool = False):
         return functools.partial(cached_answer, per_minute=per_minute)
     name = f"answer:{callback.__module__}.{callback.__qualname__}"
     signature = inspect.signature(callback)
+    ignored = "_" in signature.parameters  # a layout's **_: query arguments it does not read
 
     @functools.wraps(callback)
     def answer(*args, **kwargs):
         if not cache_ready():  # outside the app (CLI, tests): the callback's own answer
             return callback(*args, **kwargs)
-        key_name = f"{name}@{utc_now():%Y-%m-%dT%H:%M}" if per_minute else name
-        return cached_call(key_name, signature, args, kwargs, lambda: plain(callback(*args, **kwargs)))
+        if ignored:
+            kwargs = {k: v for k, v in kwargs.items() if k in signature.parameters}
+        return cached_call(key_of(answer_name(name, per_minute), normalised(signature, args, kwargs)),
+                           lambda: plain(callback(*args, **kwargs)))
 
+    answer.per_minute = per_minute
     return answer
+
+
+def cached_layout(layout):
+    """A public page's layout, cached whole: for Dash's router, which asks for it when the browser
+    moves to the page (the page's first HTML is cached by pages.server_render)."""
+    return cached_answer(layout, per_minute=True)
+
+
+def is_cached(layout) -> bool:
+    return getattr(layout, "per_minute", None) is not None
+
+
+def cached_html(path: str, query_string: str, render):
+    """render() of a public page's HTML, cached on its address, the minute and the data generation."""
+    if not cache_ready():
+        return render()
+    return cached_call(key_of(answer_name("html", True), repr((path, query_string))), render)
+
+
+def answer_name(name: str, per_minute: bool) -> str:
+    return f"{name}@{utc_now():%Y-%m-%dT%H:%M}" if per_minute else name
 
 
 def plain(answer):

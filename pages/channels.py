@@ -19,7 +19,7 @@ from data_access.drilldowns import (illustrative_in_scope, like_for_like_channel
                                     services_reporting)
 from data_access.figures import scope_channel_volumes
 from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name, channel_order
-from pages.cached_answers import cached_answer
+from pages.cached_answers import cached_answer, cached_layout
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -138,6 +138,7 @@ def _shift_download(params):
 
 # --- the page ------------------------------------------------------------------------------------------
 
+@cached_layout
 def layout(scope="all", slug=None, mode="number", channel="", compare=None, **query):
     s = state(scope, slug, mode, channel, query.get("from"), query.get("to"), compare)
     year_options = _year_options(s)

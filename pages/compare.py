@@ -27,6 +27,7 @@ from domain.indexing import base_position
 from domain.metrics import METRICS
 from domain.periods import YearEnding
 from domain.suppression import SUPPRESSED
+from pages.cached_answers import cached_layout
 from pages.chart_notes import with_compared_notes
 from pages.exports import export_links, export_url, exporter
 from pages.url_state import mirror_to_address_bar
@@ -221,6 +222,7 @@ def _ranking_download(values):
 
 # --- layout -------------------------------------------------------------------------------------
 
+@cached_layout
 def layout(services="", to="", mode="", metric="", compare=None, **query):
     current = state(services, query.get("from", ""), to, mode, metric, compare=compare)
     known = catalogue()

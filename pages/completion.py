@@ -18,7 +18,7 @@ from data_access.drilldowns import (illustrative_in_scope, journey_counts, journ
                                     scope_options, services_reporting)
 from data_access.figures import scope_figures
 from data_access.services import get_service
-from pages.cached_answers import cached_answer
+from pages.cached_answers import cached_answer, cached_layout
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -69,6 +69,7 @@ def _journey_download(params):
     return journey_export(service, found[0]) if found else None
 
 
+@cached_layout
 def layout(scope="all", slug=None, compare=None, **_):
     asked_slug = slug
     kind, slug, name = resolve_scope(scope, slug)

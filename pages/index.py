@@ -12,7 +12,7 @@ from components.services_table import (COLUMNS, index_csv_frame, services_head, 
 from data_access.figures import (INDEX_PAGE_SIZE, INDEX_SORTS, reporting_periods, service_index, service_index_count,
                                  service_index_page)
 from data_access.services import agencies, departments, service_count
-from pages.cached_answers import cached_answer
+from pages.cached_answers import cached_answer, cached_layout
 from pages.exports import export_url, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -54,6 +54,7 @@ def _field(label, control, field_id, hint=None):
     return html.Div(parts + [control], className="govuk-form-group pp-filter")
 
 
+@cached_layout
 def layout(q="", department="", agency="", period="", sort="transactions", order="desc", page="1", **_):
     state = _state(q, department, agency, period, sort, order, page)
     shown = Shown(state)

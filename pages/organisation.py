@@ -22,7 +22,7 @@ from domain.movers import COVERAGE_THRESHOLD, MIN_VOLUME, latest_well_covered, r
 from domain.periods import YearEnding
 from domain.sentences import (coverage_sentence, like_for_like_sentence, transactions_sentence,
                               weighting_sentence)
-from pages.cached_answers import cached_answer
+from pages.cached_answers import cached_answer, cached_layout
 from pages.exports import export_links, export_url, exporter
 from pages.url_state import mirror_to_address_bar, query_string
 
@@ -161,10 +161,12 @@ def table_links(name: str, card_id: str, **params) -> html.P:
 
 # --- the page --------------------------------------------------------------------------------------
 
+@cached_layout
 def department_layout(slug=None, period=None, compare=None, **_):
     return organisation_layout("department", slug, period, compare)
 
 
+@cached_layout
 def agency_layout(slug=None, period=None, compare=None, **_):
     return organisation_layout("agency", slug, period, compare)
 

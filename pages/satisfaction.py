@@ -17,7 +17,7 @@ from components.year_before import YEAR_BEFORE, add_year_before, compare_param, 
 from data_access.drilldowns import illustrative_in_scope, resolve_scope, scope_options, services_reporting
 from data_access.figures import scope_figures
 from domain.suppression import threshold
-from pages.cached_answers import cached_answer
+from pages.cached_answers import cached_answer, cached_layout
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -65,6 +65,7 @@ def _score_download(params):
                         year_before=wants_year_before(params.get("compare")))
 
 
+@cached_layout
 def layout(scope="all", slug=None, compare=None, **_):
     asked_slug = slug
     kind, slug, name = resolve_scope(scope, slug)

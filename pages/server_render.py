@@ -15,6 +15,7 @@ finds nothing (its content has the id NOT_FOUND_ID), such as a service that does
 """
 from __future__ import annotations
 
+import inspect
 from functools import partial
 from html import escape
 
@@ -24,6 +25,7 @@ from flask import g, has_request_context, request
 
 from components.layout import NOT_FOUND_ID
 from components.static_html import Forms, render
+from pages.cached_answers import cached_html, is_cached
 from pages.index import sort_link
 
 CONTENT_ID = "_pages_content"  # the id of dash.page_container's content (dash.dash._ID_CONTENT)
@@ -68,21 +70,30 @@ def page_title(app: Dash, path: str) -> str:
 
 
 def page_html(app: Dash, path: str, query_string: str) -> str:
-    """The app's shell with the page of `path` in it, as HTML."""
-    query = _parse_query_string("?" + query_string if query_string else "")
-    content, found = page_content(app, path, query)
+    """The app's shell with the page of `path` in it, as HTML (a public page's cached on its address,
+    the minute and the data generation: pages.cached_answers)."""
+    page, _ = _path_to_page(app.strip_relative_path(path))
+    render = partial(_page_html, app, path, query_string)
+    shell, found = cached_html(path, query_string, render) if is_cached(page.get("layout")) else render()
     if not found:
         g.page_not_found = True
+    return shell
+
+
+def _page_html(app: Dash, path: str, query_string: str) -> tuple[str, bool]:
+    query = _parse_query_string("?" + query_string if query_string else "")
+    content, found = page_content(app, path, query)
     replace = partial(_static_version, content=content, query=query)
     # a form changes a filter: its list starts again at page 1, so `page` is not kept in the forms
     kept = {k: v for k, v in query.items() if k != "page"}
-    return render(app.layout, Forms(QUERY_ARGUMENTS, kept), replace)
+    return render(app.layout, Forms(QUERY_ARGUMENTS, kept), replace), found
 
 
 def page_content(app: Dash, path: str, query: dict):
-    """(the page's layout, whether it is found): what Dash's router callback shows."""
+    """(the page's layout, whether it is found): what Dash's router callback shows, as components
+    (a cached layout's own function: its cached answer is JSON data)."""
     page, variables = _path_to_page(app.strip_relative_path(path))
-    layout = (page or _not_found_page()).get("layout", "")
+    layout = inspect.unwrap((page or _not_found_page()).get("layout", ""))
     content = layout(**{**(variables or {}), **query}) if callable(layout) else layout
     # a page of something that is not there (/services/no-such-service) says so with its own content
     return content, bool(page) and getattr(content, "id", None) != NOT_FOUND_ID

@@ -22,7 +22,7 @@ from domain.channels import ILLUSTRATIVE_CHANNELS, channel_name
 from domain.metrics import KPI_ORDER, METRICS, format_count, format_percent, suppress_kpis
 from domain.periods import YearEnding
 from domain.suppression import SUPPRESSED
-from pages.cached_answers import cached_answer
+from pages.cached_answers import cached_answer, cached_layout
 from pages.chart_notes import with_service_notes
 from pages.exports import export_links, exporter
 from pages.url_state import mirror_to_address_bar, query_string
@@ -49,6 +49,7 @@ def periods_with_transactions(figures) -> list[YearEnding]:
     return list(reversed(figures.dropna(subset=["volume"])["period"].tolist()))
 
 
+@cached_layout
 def layout(slug=None, period=None, compare=None, **_):
     service = get_service(slug or "")
     if service is None:

@@ -17,7 +17,7 @@ from data_access.figures import service_index
 from data_access.services import departments
 from domain.movers import COVERAGE_THRESHOLD
 from domain.sentences import coverage_sentence, stale_sentence
-from pages.cached_answers import cached_answer
+from pages.cached_answers import cached_answer, cached_layout
 from pages.exports import exporter
 from pages.organisation import Scope, key_figures, movers_section, organisation, table_links
 from pages.url_state import mirror_to_address_bar, query_string
@@ -28,6 +28,7 @@ dash.register_page(__name__, path="/summary", title="Ministers' summary – Perf
 ALL = "all"
 
 
+@cached_layout
 def layout(period=None, **_):
     scope = Scope(ALL, None)
     periods, (default, share) = scope.periods, scope.default

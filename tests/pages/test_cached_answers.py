@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import insert, update
 
 from app import server
-from data_access.cache import bump_generation, cache, cache_key
-from data_access.data_sets import create_data_set
+from data_access.cache import bump_generation, cache, cache_key, key_of
+from data_access.data_sets import create_data_set, utc_now
 from data_access.db import get_engine
 from data_access.records import store_records
 from data_access.schema import data_sets, organisations, services
 from ingest.records import Record
 from pages import channels, index, service
-from pages.cached_answers import plain
+from pages.cached_answers import answer_name, plain
 from tests.conftest import migrated_database
 
 SERVICE = "vehicle-tax-renewals"
@@ -29,12 +29,15 @@ CALLBACKS = {  # a cached callback and arguments the browser sends
     "service take-up": (service.compare_take_up, ([], None, SERVICE)),
     "index": (index.show_services, ("", "dft", "", "", {"sort": "name", "order": "asc"})),
     "channels": (channels.show, ("department:dft", "percent", None, None, "", ON)),
+    "service page's layout": (service.layout, (SERVICE, "2016-09")),  # as Dash's router asks for it
+    "index page's layout": (index.layout, ("vehicle",)),
 }
 
 
 def is_cached(callback, args, minute: str = "") -> bool:
     """Whether the app's cache holds the callback's answer to `args` (at `minute`, for an answer that
     tells the time)."""
+    minute = minute or (f"{utc_now():%Y-%m-%dT%H:%M}" if callback.per_minute else "")
     name = f"answer:{callback.__module__}.{callback.__qualname__}" + (f"@{minute}" if minute else "")
     with server.test_request_context("/_dash-update-component", method="POST"):
         return cache.get(cache_key(name, inspect.signature(callback), args, {})) is not None
@@ -82,6 +85,39 @@ def test_a_write_makes_the_answer_out_of_date_at_once(database):
     finally:
         rename("Vehicle tax renewals", through_the_app=True)
     assert names() == before
+
+
+def test_a_pages_first_html_is_cached_until_a_write(database):
+    """The page as a browser first gets it (pages.server_render), and its 404 for what is not there."""
+    client = server.test_client()
+
+    def page():
+        answer = client.get(f"/services/{SERVICE}")
+        assert answer.status_code == 200
+        return answer.get_data(as_text=True)
+
+    def rename(name, through_the_app):
+        with get_engine().begin() as conn:
+            conn.execute(update(services).where(services.c.slug == SERVICE).values(name=name))
+            if through_the_app:
+                bump_generation(conn)
+
+    with server.app_context():
+        cache.clear()
+    first = page()
+    assert "<h1" in first and "Vehicle tax renewals" in first
+    with server.test_request_context():
+        key = key_of(answer_name("html", True), repr((f"/services/{SERVICE}", "")))
+        assert cache.get(key)[0][0] in first  # the page's content, as cached
+    try:
+        rename("Vehicle tax renewals, renamed", through_the_app=False)
+        assert "renamed" not in page()  # the page's HTML comes from the cache...
+        rename("Vehicle tax renewals, renamed", through_the_app=True)
+        assert "Vehicle tax renewals, renamed" in page()  # ...until a write makes it out of date
+    finally:
+        rename("Vehicle tax renewals", through_the_app=True)
+    for _ in range(2):  # computed, then cached: the status is kept with the page
+        assert client.get("/services/no-such-service").status_code == 404
 
 
 def _cells(rows):
