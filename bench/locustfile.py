@@ -4,7 +4,10 @@ Each simulated user, with a pause of 1-5 s between actions as a reader takes, do
 - a visit captured from a real browser by bench/capture_payloads.py (PAYLOADS file): the page's HTML,
   /_dash-layout, /_dash-dependencies, then every POST /_dash-update-component the browser sent, with
   its body as sent (index, index with a department or period filter, service pages, a service's year
-  changed, the channels drill-down). Static JS/CSS are left out: browsers cache them.
+  changed, the channels drill-down). Static JS/CSS are left out: browsers cache them. A visit to a
+  service's pages is made to a service drawn from every service (ALL_SLUGS): its slug replaces the
+  captured one in the address and the bodies, so that readers spread over the whole site as they do,
+  and the cache meets pages no one has asked for yet.
 - a data API grouped query on a service's weekly records (SLUGS), as a dashboard or a script sends.
 """
 from __future__ import annotations
@@ -12,11 +15,14 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 
 from locust import HttpUser, between, task
 
 VISITS = json.loads(open(os.environ["PAYLOADS"]).read())
 SLUGS = os.environ.get("SLUGS", "").split()
+ALL_SLUGS = os.environ.get("ALL_SLUGS", "").split()
+CAPTURED = re.compile(r"(?:/services/|slug=)([a-z0-9-]+)")  # a service's slug in a visit's address
 QUERIES = [
     "period=week&group_by=channel&collect=count:sum&duration=52",
     "period=month&group_by=channel&collect=count:sum&flatten=true&duration=12",
@@ -37,12 +43,16 @@ class PublicUser(HttpUser):
 
     def _visit(self, kind: str):
         chosen = random.choice([v for v in VISITS if v["name"].startswith(kind)] or VISITS)
-        name = chosen["name"]
-        self.client.get(chosen["path"], name=f"page: {name}")
+        name, path, bodies = chosen["name"], chosen["path"], [post["body"] for post in chosen["posts"]]
+        captured = CAPTURED.search(path)
+        if captured and ALL_SLUGS:  # the same visit, to another service
+            old, slug = re.compile(rf"(?<![a-z0-9-]){re.escape(captured.group(1))}(?![a-z0-9-])"), random.choice(ALL_SLUGS)
+            path, bodies = old.sub(slug, path), [old.sub(slug, body) for body in bodies]
+        self.client.get(path, name=f"page: {name}")
         self.client.get("/_dash-layout", name="/_dash-layout")
         self.client.get("/_dash-dependencies", name="/_dash-dependencies")
-        for post in chosen["posts"]:
-            with self.client.post(post["path"], data=post["body"], headers=JSON,
+        for post, body in zip(chosen["posts"], bodies):
+            with self.client.post(post["path"], data=body, headers=JSON,
                                   name=f"callback: {name}", catch_response=True) as answer:
                 if answer.status_code not in (200, 204):
                     answer.failure(f"{answer.status_code}: {answer.text[:200]}")

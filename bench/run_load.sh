@@ -49,6 +49,7 @@ echo "== generating $SERVICES services (weekly records for $RECORD_SERVICES) in 
 DATABASE_URL="${PG_URL}?options=-csearch_path%3D${SCHEMA}" "$PY" bench/generate.py --services "$SERVICES" \
   --record-services "$RECORD_SERVICES" --keep | grep -v "^  records:"
 SLUGS=$("$PY" -c "import sys; sys.path.insert(0, '.'); from bench.generate import record_slugs; print(' '.join(record_slugs($SERVICES, $RECORD_SERVICES)))")
+ALL_SLUGS=$("$PY" -c "import sys; sys.path.insert(0, '.'); from bench.generate import services_frame; print(' '.join(services_frame($SERVICES)['slug']))")
 
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 TRUSTED_PROXIES=1 DATABASE_URL="$DB_URL" REDIS_URL="$REDIS_URL" "$PY" -m gunicorn --workers 2 --bind "127.0.0.1:$PORT" --timeout 60 \
@@ -64,7 +65,7 @@ echo "== capturing the browser's callback payloads"
 "$PY" bench/capture_payloads.py "http://127.0.0.1:$PORT" "$WORK/payloads.json" $(echo "$SLUGS" | cut -d' ' -f1-3)
 
 echo "== locust: $USERS users, spawn rate $SPAWN_RATE/s, $DURATION"
-PAYLOADS="$WORK/payloads.json" SLUGS="$SLUGS" bench/.venv-load/bin/locust -f bench/locustfile.py --headless \
+PAYLOADS="$WORK/payloads.json" SLUGS="$SLUGS" ALL_SLUGS="$ALL_SLUGS" bench/.venv-load/bin/locust -f bench/locustfile.py --headless \
   -u "$USERS" -r "$SPAWN_RATE" -t "$DURATION" --host "http://127.0.0.1:$PORT" --csv "$WORK/load" \
   --only-summary --loglevel WARNING > "$WORK/locust.txt" 2>&1 || true
 

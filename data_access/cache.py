@@ -142,15 +142,16 @@ def memoized(function):
     return wrapper
 
 
-def cached_call(key: str, compute):
-    """compute(), through the app's cache under `key` (see cache_key); outside the app, computed plainly."""
+def cached_call(key: str, compute, timeout: int | None = None):
+    """compute(), through the app's cache under `key` (see cache_key), kept `timeout` seconds (by
+    default DEFAULT_TIMEOUT); outside the app, computed plainly."""
     if not cache_ready():
         return compute()
     found = cache.get(key)
     if found is not None:
         return found[0]
     value = compute()
-    cache.set(key, (value,))  # in a tuple: a cached None is a hit, not a miss
+    cache.set(key, (value,), timeout=timeout)  # in a tuple: a cached None is a hit, not a miss
     return value
 
 

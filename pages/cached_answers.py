@@ -22,6 +22,8 @@ from plotly.io.json import to_json_plotly  # what Dash serialises answers with
 from data_access.cache import cache_ready, cached_call, key_of, normalised
 from data_access.data_sets import utc_now
 
+MINUTE_TIMEOUT = 120  # seconds: an entry of one minute is never read after the next
+
 
 def cached_answer(callback=None, *, per_minute: bool = False):
     """Decorate a callback (under its @callback) so that its answer comes from the cache when it can;
@@ -39,7 +41,7 @@ def cached_answer(callback=None, *, per_minute: bool = False):
         if ignored:
             kwargs = {k: v for k, v in kwargs.items() if k in signature.parameters}
         return cached_call(key_of(answer_name(name, per_minute), normalised(signature, args, kwargs)),
-                           lambda: plain(callback(*args, **kwargs)))
+                           lambda: plain(callback(*args, **kwargs)), MINUTE_TIMEOUT if per_minute else None)
 
     answer.per_minute = per_minute
     return answer
@@ -59,7 +61,7 @@ def cached_html(path: str, query_string: str, render):
     """render() of a public page's HTML, cached on its address, the minute and the data generation."""
     if not cache_ready():
         return render()
-    return cached_call(key_of(answer_name("html", True), repr((path, query_string))), render)
+    return cached_call(key_of(answer_name("html", True), repr((path, query_string))), render, MINUTE_TIMEOUT)
 
 
 def answer_name(name: str, per_minute: bool) -> str:

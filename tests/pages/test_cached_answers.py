@@ -4,6 +4,8 @@ an answer that tells the time is kept a minute at most."""
 import inspect
 import json
 import re
+import struct
+import time
 from datetime import datetime
 
 import pytest
@@ -166,3 +168,14 @@ def test_an_answer_that_tells_the_time_is_kept_a_minute_at_most(tmp_path, monkey
         assert not is_cached(callback, args, "2026-11-30T09:06")
         assert freshness() == ["Updated 6 minutes ago"]
         assert is_cached(callback, args, "2026-11-30T09:06")
+        assert seconds_kept(callback, args, "2026-11-30T09:06") <= 120  # not the day a figure is kept
+
+
+def seconds_kept(callback, args, minute: str) -> float:
+    """How long the cache keeps the answer (FileCache: the expiry in its file's header, as its prune reads it)."""
+    name = f"answer:{callback.__module__}.{callback.__qualname__}@{minute}"
+    with server.test_request_context("/_dash-update-component", method="POST"):
+        key = cache_key(name, inspect.signature(callback), args, {})
+        with open(cache.cache._get_filename(key), "rb") as file:
+            expires = struct.unpack("I", file.read(4))[0]
+    return expires - time.time()
