@@ -10,7 +10,9 @@ query/answers.py shapes the answer. Choices where the contract is silent:
   running the query, and a repeated query is answered from the app's cache (the body, keyed by its ETag;
   the query's rows, by data_access.record_queries.cached_query);
 - OPTIONS answers a CORS preflight for reads: GET, HEAD, OPTIONS from any origin;
-- small counts are replaced by "suppressed" (domain/suppression.py), in JSON and CSV alike.
+- small counts are replaced by "suppressed" (domain/suppression.py), in JSON and CSV alike;
+- with READ_DATABASE_URL set, every read of a request here goes to that replica, the data
+  generation included (data_access.db.replica_reads).
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from werkzeug.http import is_resource_modified
 
 from data_access.cache import cache, code_fingerprint, current_generation
 from data_access.data_sets import get_data_set
-from data_access.db import database_url
+from data_access.db import database_url, replica_reads
 from data_access.record_queries import cached_query
 from domain.suppression import suppress_record, threshold
 from query.answers import answer, to_csv
@@ -41,6 +43,12 @@ MAX_DATA_SETS = 1024
 
 
 def read(data_group: str, data_type: str) -> Response:
+    """The answer, read from the read replica when READ_DATABASE_URL names one (data_access.db)."""
+    with replica_reads():
+        return _read(data_group, data_type)
+
+
+def _read(data_group: str, data_type: str) -> Response:
     if request.method == "OPTIONS":
         return _preflight()
     data_set = _data_set(data_group, data_type) if NAME.match(data_group) and NAME.match(data_type) else None

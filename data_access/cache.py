@@ -32,7 +32,7 @@ from flask_caching.backends.rediscache import RedisCache
 from redis.exceptions import RedisError
 from sqlalchemy import Connection, select, update
 
-from data_access.db import PROJECT_ROOT, database_url, get_engine
+from data_access.db import PROJECT_ROOT, database_url, engine_url, get_engine
 from data_access.schema import data_generation
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,8 @@ def current_generation() -> int:
     """The generation, read at most once per request (and afresh after the request wrote)."""
     if not has_request_context() or g.get("data_written"):
         return read_generation()
-    known = g.setdefault("data_generations", {})  # by database URL: tests switch databases
-    url = database_url()
+    known = g.setdefault("data_generations", {})  # by database (tests switch; the read API reads a replica)
+    url = engine_url()
     if url not in known:
         known[url] = read_generation()
     return known[url]

@@ -1,10 +1,15 @@
 """The database connection: one engine per process, chosen by DATABASE_URL.
 
 SQLite (a file under instance/) is the embedded default; PostgreSQL is the production database.
+READ_DATABASE_URL, when set, names a read replica of it: code that runs inside `replica_reads()` (the
+read API) reads from the replica, everything else from DATABASE_URL.
 """
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,13 +20,43 @@ DEFAULT_SQLITE_PATH = PROJECT_ROOT / "instance" / "performance.db"
 CONNECT_TIMEOUT = 5  # seconds
 
 
+_ON_REPLICA: ContextVar[bool] = ContextVar("on_replica", default=False)
+
+
 def database_url() -> str:
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    """The database: the one source of truth, which every write goes to."""
+    return _driver(os.environ.get("DATABASE_URL") or f"sqlite:///{DEFAULT_SQLITE_PATH}")
+
+
+def read_database_url() -> str | None:
+    """A read replica of the database, if one is set."""
+    url = os.environ.get("READ_DATABASE_URL")
+    return _driver(url) if url else None
+
+
+def _driver(url: str) -> str:
     # plain postgres URLs (as hosting platforms give them) mean the psycopg 3 driver here
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+@contextmanager
+def replica_reads() -> Iterator[None]:
+    """Within: get_engine() is the read replica's, when READ_DATABASE_URL is set. For reads only:
+    the data and the data generation they are cached under then both come from the replica, so a
+    replica that lags behind serves older figures under the older generation, never a mix."""
+    token = _ON_REPLICA.set(True)
+    try:
+        yield
+    finally:
+        _ON_REPLICA.reset(token)
+
+
+def engine_url() -> str:
+    """The URL get_engine() connects to here: the replica's inside replica_reads(), if set."""
+    return (_ON_REPLICA.get() and read_database_url()) or database_url()
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -51,5 +86,5 @@ def _engine_for(url: str) -> Engine:
 
 
 def get_engine() -> Engine:
-    """The process's engine for the current DATABASE_URL."""
-    return _engine_for(database_url())
+    """The process's engine for the current DATABASE_URL (or READ_DATABASE_URL: see replica_reads)."""
+    return _engine_for(engine_url())
