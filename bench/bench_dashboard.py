@@ -7,8 +7,10 @@ them all at once, so each is timed, and all one after the other for the CPU the 
 pages.index.agencies_of_department + show_services, which a department change fires together), called
 inside the app's Flask request context with the app's real cache (FileCache in a temp dir, or
 Redis when REDIS_URL is set):
-- warm: the cache holds the answers (what a second visitor gets);
-- cold: the cache is emptied before each call (the emptying is not timed);
+- warm: the cache holds the answers (what a second visitor gets): the callbacks' whole answers since
+  pages.cached_answers, the figures they are built from before;
+- cold: the cache is emptied before each call (the emptying is not timed): the first visitor after
+  a write, who reads the figures and builds the answer;
 beside
 - floor: the SQL the cold call sends, replayed on the DB-API cursor (bench/measure.raw_floor);
 - naive: the measurements (and services, organisations) tables read into pandas on each call, then

@@ -34,16 +34,18 @@ def cached_answer(callback=None, *, per_minute: bool = False):
     signature = inspect.signature(callback)
     ignored = "_" in signature.parameters  # a layout's **_: query arguments it does not read
 
+    def key(args: tuple, kwargs: dict) -> str:
+        if ignored:
+            kwargs = {k: v for k, v in kwargs.items() if k in signature.parameters}
+        return key_of(answer_name(name, per_minute), normalised(signature, args, kwargs))
+
     @functools.wraps(callback)
     def answer(*args, **kwargs):
         if not cache_ready():  # outside the app (CLI, tests): the callback's own answer
             return callback(*args, **kwargs)
-        if ignored:
-            kwargs = {k: v for k, v in kwargs.items() if k in signature.parameters}
-        return cached_call(key_of(answer_name(name, per_minute), normalised(signature, args, kwargs)),
-                           lambda: plain(callback(*args, **kwargs)), MINUTE_TIMEOUT if per_minute else None)
+        return cached_call(key(args, kwargs), lambda: plain(callback(*args, **kwargs)), _timeout(per_minute))
 
-    answer.per_minute = per_minute
+    answer.per_minute, answer.key = per_minute, key
     return answer
 
 
@@ -53,8 +55,16 @@ def cached_layout(layout):
     return cached_answer(layout, per_minute=True)
 
 
+def remember_layout(layout, kwargs: dict, content) -> None:
+    """Keep a public page's layout, built with these arguments for its first HTML, as the answer Dash's
+    router asks for next, when the browser draws the page: built once, not twice."""
+    if cache_ready() and is_cached(layout):
+        cached_call(layout.key((), kwargs), lambda: plain(content), MINUTE_TIMEOUT)
+
+
 def is_cached(layout) -> bool:
-    return getattr(layout, "per_minute", None) is not None
+    """Whether a page's layout is cached_layout's (or cached_answer's): its page is a public one."""
+    return hasattr(layout, "per_minute")
 
 
 def cached_html(path: str, query_string: str, render):
@@ -62,6 +72,10 @@ def cached_html(path: str, query_string: str, render):
     if not cache_ready():
         return render()
     return cached_call(key_of(answer_name("html", True), repr((path, query_string))), render, MINUTE_TIMEOUT)
+
+
+def _timeout(per_minute: bool) -> int | None:
+    return MINUTE_TIMEOUT if per_minute else None
 
 
 def answer_name(name: str, per_minute: bool) -> str:

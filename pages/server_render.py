@@ -25,7 +25,7 @@ from flask import g, has_request_context, request
 
 from components.layout import NOT_FOUND_ID
 from components.static_html import Forms, render
-from pages.cached_answers import cached_html, is_cached
+from pages.cached_answers import cached_html, is_cached, remember_layout
 from pages.index import sort_link
 
 CONTENT_ID = "_pages_content"  # the id of dash.page_container's content (dash.dash._ID_CONTENT)
@@ -90,11 +90,13 @@ def _page_html(app: Dash, path: str, query_string: str) -> tuple[str, bool]:
 
 
 def page_content(app: Dash, path: str, query: dict):
-    """(the page's layout, whether it is found): what Dash's router callback shows, as components
-    (a cached layout's own function: its cached answer is JSON data)."""
+    """(the page's layout, whether it is found): what Dash's router callback shows, as components.
+    A public page's layout is kept for the router (pages.cached_answers.remember_layout)."""
     page, variables = _path_to_page(app.strip_relative_path(path))
-    layout = inspect.unwrap((page or _not_found_page()).get("layout", ""))
-    content = layout(**{**(variables or {}), **query}) if callable(layout) else layout
+    layout = (page or _not_found_page()).get("layout", "")
+    arguments = {**(variables or {}), **query}
+    content = inspect.unwrap(layout)(**arguments) if callable(layout) else layout  # components, not JSON
+    remember_layout(layout, arguments, content)
     # a page of something that is not there (/services/no-such-service) says so with its own content
     return content, bool(page) and getattr(content, "id", None) != NOT_FOUND_ID
 

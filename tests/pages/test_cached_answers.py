@@ -111,6 +111,9 @@ def test_a_pages_first_html_is_cached_until_a_write(database):
     with server.test_request_context():
         key = key_of(answer_name("html", True), repr((f"/services/{SERVICE}", "")))
         assert cache.get(key)[0][0] in first  # the page's content, as cached
+        # and its layout as Dash's router asks for it next, built once for both
+        router = cache.get(service.layout.key((), {"slug": SERVICE}))
+        assert router is not None and router[0] == plain(service.layout.__wrapped__(slug=SERVICE))
     try:
         rename("Vehicle tax renewals, renamed", through_the_app=False)
         assert "renamed" not in page()  # the page's HTML comes from the cache...
