@@ -6,9 +6,10 @@ import json
 import re
 import struct
 import time
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
+from plotly.io.json import to_json_plotly
 from sqlalchemy import insert, update
 
 from app import server
@@ -20,6 +21,9 @@ from data_access.schema import data_sets, organisations, services
 from ingest.records import Record
 from pages import channels, index, service
 from pages.cached_answers import answer_name, plain
+from dash import Patch, dcc, html
+import numpy as np
+import plotly.graph_objects as go
 from tests.conftest import migrated_database
 
 SERVICE = "vehicle-tax-renewals"
@@ -45,6 +49,11 @@ def is_cached(callback, args, minute: str = "") -> bool:
         return cache.get(cache_key(name, inspect.signature(callback), args, {})) is not None
 
 
+def as_dash_sends(answer):
+    """The answer as JSON data, serialised by plotly's encoder as Dash does."""
+    return json.loads(to_json_plotly(answer))
+
+
 def in_a_request(callback, *args):
     with server.test_request_context("/_dash-update-component", method="POST"):
         return callback(*args)
@@ -58,8 +67,30 @@ def test_a_cached_answer_is_the_callbacks_own_answer_as_dash_sends_it(database, 
     assert not is_cached(callback, args)
     first = in_a_request(callback, *args)
     assert is_cached(callback, args)
-    assert in_a_request(callback, *args) == first == plain(callback.__wrapped__(*args))  # what Dash would send
+    assert in_a_request(callback, *args) == first == as_dash_sends(callback.__wrapped__(*args))
     assert isinstance(first, (list, dict))  # JSON data, not components
+
+
+def _patch():
+    patch = Patch()
+    patch["layout"]["shapes"][0]["x0"] = 3
+    return patch
+
+
+AWKWARD = {  # what answers hold, beside plain components
+    "a component with data-* and aria-* props": html.Div([html.Span("a"), "b", 3], id="x", **{"aria-label": "y",
+                                                                                              "data-z": "1"}),
+    "NaN, Infinity and numpy numbers": [float("nan"), float("inf"), np.float64(1.5), np.int64(7), True, None],
+    "a figure with numpy arrays": dcc.Graph(figure=go.Figure(go.Bar(x=["a", "b"], y=np.array([1.0, float("nan")])))),
+    "a figure as a dict": {"data": [{"type": "bar", "y": np.array([1, 2])}], "layout": {"title": "t"}},
+    "a Patch": (_patch(), "?period=2016-09"),
+    "dates": [date(2016, 9, 30), datetime(2016, 9, 30, 12)],
+}
+
+
+@pytest.mark.parametrize("name", AWKWARD)
+def test_plain_is_what_dash_sends(name):
+    assert plain(AWKWARD[name]) == as_dash_sends(AWKWARD[name])
 
 
 def test_a_write_makes_the_answer_out_of_date_at_once(database):
@@ -113,7 +144,7 @@ def test_a_pages_first_html_is_cached_until_a_write(database):
         assert cache.get(key)[0][0] in first  # the page's content, as cached
         # and its layout as Dash's router asks for it next, built once for both
         router = cache.get(service.layout.key((), {"slug": SERVICE}))
-        assert router is not None and router[0] == plain(service.layout.__wrapped__(slug=SERVICE))
+        assert router is not None and router[0] == as_dash_sends(service.layout.__wrapped__(slug=SERVICE))
     try:
         rename("Vehicle tax renewals, renamed", through_the_app=False)
         assert "renamed" not in page()  # the page's HTML comes from the cache...
