@@ -93,18 +93,20 @@ def test_plain_is_what_dash_sends(name):
     assert plain(AWKWARD[name]) == as_dash_sends(AWKWARD[name])
 
 
+def rename(name, through_the_app):
+    """Rename the service: as the app's writes do, or behind its back (plain SQL, no new generation)."""
+    with get_engine().begin() as conn:
+        conn.execute(update(services).where(services.c.slug == SERVICE).values(name=name))
+        if through_the_app:
+            bump_generation(conn)
+
+
 def test_a_write_makes_the_answer_out_of_date_at_once(database):
     args = ("vehicle tax", "dft", "", "", {"sort": "name", "order": "asc"})
 
     def names():
         rows = in_a_request(index.show_services, *args)[0]
         return [cell["props"]["children"] for cell in _cells(rows)]
-
-    def rename(name, through_the_app):
-        with get_engine().begin() as conn:
-            conn.execute(update(services).where(services.c.slug == SERVICE).values(name=name))
-            if through_the_app:
-                bump_generation(conn)
 
     with server.app_context():
         cache.clear()
@@ -128,12 +130,6 @@ def test_a_pages_first_html_is_cached_until_a_write(database):
         answer = client.get(f"/services/{SERVICE}")
         assert answer.status_code == 200
         return answer.get_data(as_text=True)
-
-    def rename(name, through_the_app):
-        with get_engine().begin() as conn:
-            conn.execute(update(services).where(services.c.slug == SERVICE).values(name=name))
-            if through_the_app:
-                bump_generation(conn)
 
     with server.app_context():
         cache.clear()
