@@ -15,7 +15,8 @@ from sqlalchemy import text
 from data_access.db import make_engine
 from tests.faults.servers import start_server
 from tests.scale.postgres_pair import PostgresPair
-from tests.scale.test_two_instances import CHANNELS, SERVICE, TIMEOUT, _fill, add_note, take_up, write_channels
+from tests.scale.test_two_instances import (CHANNELS, SERVICE, TIMEOUT, add_note, fill_one_service, take_up,
+                                            write_channels)
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def pair():
     try:
         engine = make_engine(pair.url("primary"))
         with engine.begin() as conn:
-            token = _fill(conn)
+            token = fill_one_service(conn)
         engine.dispose()
         pair.resume_replay()  # the replica has the schema and the service
         yield pair, token

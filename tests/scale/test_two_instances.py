@@ -46,13 +46,13 @@ def scale_database():
         engine = make_engine(url)
         try:
             with engine.begin() as conn:
-                token = _fill(conn)
+                token = fill_one_service(conn)
             yield url, token
         finally:
             engine.dispose()
 
 
-def _fill(conn) -> str:
+def fill_one_service(conn) -> str:
     upgrade(conn)
     department = conn.execute(insert(organisations).values(slug="dept", name="A department", kind="department")
                               ).inserted_primary_key[0]
