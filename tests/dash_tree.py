@@ -1,14 +1,24 @@
-"""Reading Dash component trees in tests: find a component by id, its text, its links."""
+"""Reading Dash component trees in tests: find a component by id, its text, its links. A tree is made
+of components, or of their JSON form as Dash sends it ({"type", "namespace", "props"}), as cached
+answers hold them."""
 
 
-def _children(component) -> list:
-    children = getattr(component, "children", None)
+def _prop(node, name):
+    if isinstance(node, dict):
+        return node.get("props", {}).get(name)
+    return getattr(node, name, None)
+
+
+def _children(node) -> list:
+    if isinstance(node, (list, tuple)):
+        return list(node)
+    children = _prop(node, "children")
     return list(children) if isinstance(children, (list, tuple)) else [children]
 
 
 def find(component, component_id):
     """The component with this id in a layout tree, or None."""
-    if getattr(component, "id", None) == component_id:
+    if not isinstance(component, (list, tuple)) and _prop(component, "id") == component_id:
         return component
     for child in _children(component):
         if child is not None and not isinstance(child, (str, int, float)):
@@ -29,7 +39,7 @@ def text(component) -> str:
 
 def links_in(component) -> list:
     """Every component with an href in a layout tree, in order."""
-    found = [component] if getattr(component, "href", None) else []
+    found = [component] if not isinstance(component, (list, tuple)) and _prop(component, "href") else []
     for child in _children(component):
         if child is not None and not isinstance(child, (str, int, float)):
             found += links_in(child)

@@ -8,7 +8,10 @@ import struct
 import time
 from datetime import date, datetime
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
+from dash import Patch, dcc, html
 from plotly.io.json import to_json_plotly
 from sqlalchemy import insert, update
 
@@ -21,10 +24,8 @@ from data_access.schema import data_sets, organisations, services
 from ingest.records import Record
 from pages import channels, index, service
 from pages.cached_answers import answer_name, plain
-from dash import Patch, dcc, html
-import numpy as np
-import plotly.graph_objects as go
 from tests.conftest import migrated_database
+from tests.dash_tree import links_in
 
 SERVICE = "vehicle-tax-renewals"
 ON = ["year-before"]
@@ -106,7 +107,7 @@ def test_a_write_makes_the_answer_out_of_date_at_once(database):
 
     def names():
         rows = in_a_request(index.show_services, *args)[0]
-        return [cell["props"]["children"] for cell in _cells(rows)]
+        return [link["props"]["children"] for link in links_in(rows)]
 
     with server.app_context():
         cache.clear()
@@ -150,22 +151,6 @@ def test_a_pages_first_html_is_cached_until_a_write(database):
         rename("Vehicle tax renewals", through_the_app=True)
     for _ in range(2):  # computed, then cached: the status is kept with the page
         assert client.get("/services/no-such-service").status_code == 404
-
-
-def _cells(rows):
-    """Every link in the rows' JSON (the service names link to their pages)."""
-    found = []
-
-    def walk(tree):
-        if isinstance(tree, list):
-            for t in tree:
-                walk(t)
-        elif isinstance(tree, dict) and "props" in tree:
-            if tree.get("type") == "A":
-                found.append(tree)
-            walk(tree["props"].get("children"))
-    walk(rows)
-    return found
 
 
 def test_an_answer_that_tells_the_time_is_kept_a_minute_at_most(tmp_path, monkeypatch):

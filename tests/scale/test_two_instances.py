@@ -29,6 +29,7 @@ from data_access.rollups import refresh_rollups
 from data_access.schema import measurements, organisations, services
 from data_access.users import create_user
 from tests.conftest import postgresql_schema
+from tests import dash_tree
 from tests.faults.servers import start_server
 from tests.scale.redis_server import RedisServer
 
@@ -137,27 +138,8 @@ def overlay_notes(base: str) -> list[str]:
                       {"id": "service-slug", "property": "data", "value": SERVICE}]}
     answer = requests.post(f"{base}/_dash-update-component", json=body, timeout=TIMEOUT)
     assert answer.status_code == 200, answer.text[:300]
-    notes = _component(answer.json()["response"]["service-take-up-card"]["children"], "take-up-notes")
-    return [_text(item) for item in notes["props"]["children"]] if notes else []
-
-
-def _component(tree, component_id):
-    """The component of `component_id` in an answer's JSON, or None."""
-    if isinstance(tree, list):
-        return next(filter(None, (_component(t, component_id) for t in tree)), None)
-    if not isinstance(tree, dict) or "props" not in tree:
-        return None
-    if tree["props"].get("id") == component_id:
-        return tree
-    return _component(tree["props"].get("children"), component_id)
-
-
-def _text(tree) -> str:
-    if isinstance(tree, list):
-        return "".join(_text(t) for t in tree)
-    if isinstance(tree, dict):
-        return _text(tree.get("props", {}).get("children"))
-    return "" if tree is None else str(tree)
+    notes = dash_tree.find(answer.json()["response"]["service-take-up-card"]["children"], "take-up-notes")
+    return [dash_tree.text(item) for item in notes["props"]["children"]] if notes else []
 
 
 def write_channels(base: str, token: str, counts: dict) -> None:
